@@ -1,0 +1,1 @@
+"""Rectification, licence actions, escalations, counterfeit cases, tips: later issues."""
