@@ -1,7 +1,10 @@
-from django.urls import path
+"""Public site (no login): search and records (public_views), statistics and pages (public_pages)."""
 
-from portal import public_views
+from django.urls import include, path
+
+from portal import public_pages, public_views
 
 urlpatterns = [
-    path("", public_views.home, name="public-home"),
+    path("", include(public_views.urlpatterns)),
+    path("", include(public_pages.urlpatterns)),
 ]

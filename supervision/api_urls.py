@@ -1,4 +1,11 @@
-from rest_framework.routers import DefaultRouter
+"""Staff REST API: the registry (registry_api) and the spot checks (spotcheck_api)."""
 
-router = DefaultRouter()
-urlpatterns = router.urls
+from django.urls import include, path
+
+from supervision import registry_api, spotcheck_api
+
+urlpatterns = [
+    path("", include(registry_api.router.urls)),
+    path("", include(spotcheck_api.router.urls)),
+    path("", include(spotcheck_api.extra_urls)),
+]

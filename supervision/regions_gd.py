@@ -151,3 +151,26 @@ CITIES: dict[tuple[str, str], list[tuple[str, str]]] = {
         ("445381", "罗定市"),
     ],
 }
+
+
+def load(region_model, authority_model) -> None:
+    """Create the regions and their authorities that are missing (idempotent).
+
+    Takes the model classes so the data migration can pass its historical models.
+    """
+    existing = set(region_model.objects.filter(code__startswith="44").values_list("code", flat=True))
+    regions, authorities = [], []
+
+    def add(code: str, name: str, level: str, parent_code: str | None, authority: str, government: str) -> None:
+        if code in existing:
+            return
+        regions.append(region_model(code=code, name=name, level=level, parent_id=parent_code))
+        authorities.append(authority_model(region_id=code, name=authority, government=government))
+
+    add(PROVINCE[0], PROVINCE[1], "province", None, "广东省质量技术监督局", "广东省人民政府")
+    for (city_code, city_name), counties in CITIES.items():
+        add(city_code, city_name, "city", PROVINCE[0], f"{city_name}质量技术监督局", f"{city_name}人民政府")
+        for code, name in counties:
+            add(code, name, "county", city_code, f"{city_name}{name}质量技术监督局", f"{city_name}{name}人民政府")
+    region_model.objects.bulk_create(regions)
+    authority_model.objects.bulk_create(authorities)

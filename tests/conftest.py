@@ -25,6 +25,18 @@ from supervision.models import (
 PASSWORD = "demo-pass-123"
 
 
+@pytest.fixture(autouse=True)
+def _regions_after_flush(request):
+    """Transactional tests flush the tables, data migrations included: put the regions back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        request.getfixturevalue("transactional_db")
+        from supervision import regions_gd
+        from supervision.models import Authority
+
+        regions_gd.load(Region, Authority)
+
+
 def make_uscc(region_code: str, serial: int) -> str:
     base = f"91{region_code}{serial:09d}"
     return base + uscc.calc_check_digit(base)
