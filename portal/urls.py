@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("supervision.api_urls")),
     path("staff/", views.staff_home, name="staff-home"),
+    path("staff/publication/", include("supervision.publication_urls")),
     path("staff/", include("supervision.urls")),
     path("", include("portal.public_urls")),
 ]
