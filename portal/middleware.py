@@ -25,6 +25,7 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        # Swagger UI loads its bundle from its own static files; keep it under the same policy.
+        # Swagger UI (drf-spectacular's split view + sidecar) loads its bundle and init script
+        # from our own origin, so it runs under the same policy.
         response.headers.setdefault("Content-Security-Policy", CSP)
         return response
