@@ -1,0 +1,405 @@
+"""Publication of final results (R5): the quarterly announcement and corrections.
+
+# 国发〔1999〕24号 第十四条、第二十一条: results of supervision spot checks are announced
+# regularly to the public; an announcement is immutable, a correction is a new notice that
+# references the one it corrects.
+
+Decisions:
+- A quarterly announcement of a region covers every sample sampled on or before the last day
+  of the quarter whose verdict is FINAL at the moment of publication (`final_samples(as_of=today)`)
+  and that no announcement has published yet. Results that become final only later (an
+  objection still open at quarter close) are therefore published by the next quarter's
+  announcement instead of being lost; a result is published in exactly one announcement.
+- Idempotent: one quarterly announcement per region and quarter (a unique constraint); the
+  second run finds it and publishes nothing. `sample_published_once` backs this up per row.
+- Set-based for speed: one annotated query reads the final samples with their standing
+  verdict and failed items (the set form of `sample_verdict` / `sample_failed_items`), the
+  vectors come from the shared tokenizer (supervision.search), rows go in with COPY, and the
+  term counts with one upsert, all in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.audit import audit_record, snapshot
+from portal.models import AuditAction, Role, User
+from supervision.models import (
+    Announcement,
+    AnnouncementKind,
+    ItemResult,
+    ItemVerdict,
+    PublishedResult,
+    Region,
+    Reinspection,
+    SearchTerm,
+    Verdict,
+)
+from supervision.search import document_vector
+from supervision.selectors import final_samples
+
+PROVINCE_CODE = "440000"
+SYSTEM_ACTOR = "system:celery-beat"
+CLAUSE = "第十四条、第二十一条"
+
+# The columns written for each published row, in COPY order.
+COPY_COLUMNS: tuple[str, ...] = (
+    "announcement_id",
+    "sample_id",
+    "corrects_id",
+    "published_on",
+    "sampled_on",
+    "year",
+    "quarter",
+    "enterprise_id",
+    "enterprise_name",
+    "producer_name",
+    "product_name",
+    "category_id",
+    "category_name",
+    "focus",
+    "trademark",
+    "model_spec",
+    "batch",
+    "sampling_place",
+    "field",
+    "level",
+    "verdict",
+    "failed_items",
+    "institution_id",
+    "institution_name",
+    "region_id",
+    "city_code",
+    "search",
+)
+
+# What a correction may change: the published facts, never the identity of the row.
+CORRECTABLE_FIELDS: frozenset[str] = frozenset(
+    {
+        "enterprise_name",
+        "producer_name",
+        "product_name",
+        "trademark",
+        "model_spec",
+        "batch",
+        "sampling_place",
+        "verdict",
+        "failed_items",
+        "institution_name",
+    }
+)
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    if not 1 <= quarter <= 4:
+        raise ValidationError({"quarter": _("季度必须是 1 至 4。")})
+    first = dt.date(year, 3 * quarter - 2, 1)
+    last = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
+    return first, last - dt.timedelta(days=1)
+
+
+def previous_quarter(day: dt.date) -> tuple[int, int]:
+    """The quarter that closed before `day` (the beat job runs on the first day of a quarter)."""
+    quarter = (day.month - 1) // 3 + 1
+    return (day.year - 1, 4) if quarter == 1 else (day.year, quarter - 1)
+
+
+def city_code(region_code: str) -> str:
+    return region_code[:4] + "00"
+
+
+def _actor_args(actor_or_label: User | str) -> dict[str, Any]:
+    if isinstance(actor_or_label, str):
+        return {"actor": None, "actor_label": actor_or_label}
+    return {"actor": actor_or_label}
+
+
+def _check_publisher(actor: User) -> None:
+    if not actor.has_role(Role.OFFICIAL, Role.ADMINISTRATOR):
+        raise PermissionDenied(_("只有领导或管理员可以发布结果公告。"))
+
+
+def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date) -> Iterable[dict[str, Any]]:
+    """Final, unpublished samples of the region up to `last_day`, with their standing verdict and
+    failed items: the set form of selectors.sample_verdict / sample_failed_items."""
+    latest_reinspection = Reinspection.objects.filter(objection__sample=OuterRef("pk")).order_by("-decided_on", "-id")
+    failed_report_items = (
+        ItemResult.objects.filter(report__sample=OuterRef("pk"), verdict=ItemVerdict.FAIL)
+        .order_by()
+        .values("report__sample")
+        .annotate(names=StringAgg("name", delimiter="；", ordering="seq"))
+        .values("names")
+    )
+    prefix = region.prefix
+    qs = (
+        final_samples(as_of=as_of)
+        .filter(sampled_on__lte=last_day)
+        .filter(~Exists(PublishedResult.objects.filter(sample=OuterRef("pk"))))
+        .annotate(
+            re_verdict=Subquery(latest_reinspection.values("verdict")[:1]),
+            re_failed=Subquery(latest_reinspection.values("failed_items")[:1]),
+            report_failed=Subquery(failed_report_items),
+        )
+        .order_by("sampled_on", "id")
+        .values(
+            "id",
+            "sampled_on",
+            "region_id",
+            "refused",
+            "re_verdict",
+            "re_failed",
+            "report_failed",
+            "batch",
+            "production_date",
+            "place",
+            "trademark",
+            "model_spec",
+            enterprise_ref=F("task__enterprise_id"),
+            enterprise_name=F("task__enterprise__name"),
+            producer=F("task__producer__name"),
+            name_on_sample=F("product_name"),
+            product_ref_name=F("task__product__name"),
+            product_trademark=F("task__product__trademark"),
+            product_model=F("task__product__model_spec"),
+            shop=F("task__shop_name"),
+            category_ref=F("task__category_id"),
+            category_name=F("task__category__name"),
+            health_safety=F("task__category__health_safety"),
+            livelihood=F("task__category__livelihood"),
+            complaint_focus=F("task__category__complaint_focus"),
+            task_field=F("task__field"),
+            level=F("task__plan__level"),
+            report_verdict=F("report__verdict"),
+            institution_ref=Coalesce(F("report__institution_id"), F("task__institution_id")),
+            institution_name_r=F("report__institution__name"),
+            institution_name_t=F("task__institution__name"),
+        )
+    )
+    if prefix:
+        qs = qs.filter(region_id__startswith=prefix)
+    return qs.iterator(chunk_size=5000)
+
+
+def _result_row(sample: dict[str, Any], *, announcement: Announcement, published_on: dt.date) -> dict[str, Any]:
+    if sample["refused"]:
+        verdict = Verdict.FAIL_REFUSED
+        failed = _("拒绝接受监督抽查")
+    elif sample["re_verdict"]:
+        verdict = sample["re_verdict"]
+        failed = "；".join(s.strip() for s in (sample["re_failed"] or "").replace(";", "；").split("；") if s.strip())
+    else:
+        verdict = sample["report_verdict"]
+        failed = sample["report_failed"] or ""
+    if verdict == Verdict.PASS:
+        failed = ""
+    batch = sample["batch"] or (sample["production_date"].isoformat() if sample["production_date"] else "")
+    return {
+        "announcement_id": announcement.pk,
+        "sample_id": sample["id"],
+        "corrects_id": None,
+        "published_on": published_on,
+        "sampled_on": sample["sampled_on"],
+        "year": announcement.year,
+        "quarter": announcement.quarter,
+        "enterprise_id": sample["enterprise_ref"],
+        "enterprise_name": sample["enterprise_name"] or "",
+        "producer_name": sample["producer"] or "",
+        "product_name": sample["name_on_sample"] or sample["product_ref_name"] or "",
+        "category_id": sample["category_ref"],
+        "category_name": sample["category_name"],
+        "focus": bool(sample["health_safety"] or sample["livelihood"] or sample["complaint_focus"]),
+        "trademark": sample["trademark"] or sample["product_trademark"] or "",
+        "model_spec": sample["model_spec"] or sample["product_model"] or "",
+        "batch": batch,
+        "sampling_place": sample["place"] or sample["shop"] or "",
+        "field": sample["task_field"],
+        "level": sample["level"],
+        "verdict": verdict,
+        "failed_items": failed,
+        "institution_id": sample["institution_ref"],
+        "institution_name": sample["institution_name_r"] or sample["institution_name_t"] or "",
+        "region_id": sample["region_id"],
+        "city_code": city_code(sample["region_id"]),
+    }
+
+
+def _copy_value(value: Any) -> str:
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def write_published_rows(rows: Iterable[dict[str, Any]], *, batch_rows: int = 50_000) -> tuple[int, Counter[str]]:
+    """COPY rows (dicts keyed by COPY_COLUMNS but `search`) into PublishedResult, computing each
+    search vector with the shared tokenizer; returns the count and the lexeme row counts."""
+    table = PublishedResult._meta.db_table
+    sql = f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"
+    terms: Counter[str] = Counter()
+    written = 0
+    buffer = io.StringIO()
+    pending = 0
+    with connection.cursor() as cur:
+        for row in rows:
+            literal, lexemes = document_vector(row)
+            terms.update(lexemes)
+            row["search"] = literal
+            buffer.write("\t".join(_copy_value(row[c]) for c in COPY_COLUMNS))
+            buffer.write("\n")
+            pending += 1
+            if pending >= batch_rows:
+                buffer.seek(0)
+                cur.copy_expert(sql, buffer)
+                written += pending
+                buffer, pending = io.StringIO(), 0
+        if pending:
+            buffer.seek(0)
+            cur.copy_expert(sql, buffer)
+            written += pending
+    return written, terms
+
+
+def add_search_terms(terms: Counter[str]) -> None:
+    """Add lexeme row counts; sorted so concurrent publications take row locks in one order."""
+    if not terms:
+        return
+    items = sorted(terms.items())
+    table = SearchTerm._meta.db_table
+    with connection.cursor() as cur:
+        for start in range(0, len(items), 50_000):
+            chunk = items[start : start + 50_000]
+            cur.execute(
+                f"INSERT INTO {table} (term, rows) SELECT * FROM unnest(%s::varchar[], %s::int[]) "  # noqa: S608
+                f"ON CONFLICT (term) DO UPDATE SET rows = {table}.rows + EXCLUDED.rows",
+                [[t for t, _n in chunk], [n for _t, n in chunk]],
+            )
+
+
+@transaction.atomic
+def publish_quarter(
+    *, actor_or_label: User | str, year: int, quarter: int, region: Region | None = None
+) -> Announcement:
+    """Publish every final, unpublished result up to the end of the quarter as ONE announcement.
+
+    # 国发〔1999〕24号 第十四条、第二十一条
+    """
+    first_day, last_day = quarter_bounds(year, quarter)
+    if isinstance(actor_or_label, User):
+        _check_publisher(actor_or_label)
+    region = region or Region.objects.get(code=PROVINCE_CODE)
+    today = timezone.localdate()
+    if today <= last_day:
+        raise ValidationError({"quarter": _("该季度尚未结束，不能发布季度公告。")})
+    # Claim the quarter: the unique constraint makes a concurrent second run wait here and then
+    # find the announcement the first one created, so the quarter is published once.
+    announcement, created = Announcement.objects.select_for_update().get_or_create(
+        kind=AnnouncementKind.QUARTERLY,
+        region=region,
+        year=year,
+        quarter=quarter,
+        defaults={
+            "number": f"{region.code}-{year}Q{quarter}",
+            "title": _("%(region)s%(year)s年第%(quarter)s季度产品质量监督抽查结果公告")
+            % {"region": region.name, "year": year, "quarter": quarter},
+            "body": _(
+                "依据国发〔1999〕24号第十四条、第二十一条，现将截至%(day)s抽样、结论已生效的监督抽查结果予以公告。"
+            )
+            % {"day": last_day.isoformat()},
+            "published_by": actor_or_label if isinstance(actor_or_label, User) else None,
+        },
+    )
+    if not created:
+        return announcement
+    samples = _unpublished_final_rows(region=region, last_day=last_day, as_of=today)
+    rows = (_result_row(s, announcement=announcement, published_on=today) for s in samples)
+    written, terms = write_published_rows(rows)
+    add_search_terms(terms)
+    announcement.row_count = written
+    announcement.published_at = timezone.now()
+    announcement.save(update_fields=["row_count", "published_at"])
+    audit_record(
+        action=AuditAction.ANNOUNCEMENT_PUBLISHED,
+        target=announcement,
+        after={"number": announcement.number, "year": year, "quarter": quarter, "row_count": written},
+        clause=CLAUSE,
+        reason=_("季度结果公告"),
+        **_actor_args(actor_or_label),
+    )
+    return announcement
+
+
+def is_corrected(result: PublishedResult) -> bool:
+    """Derived: a result is corrected when a later row corrects it."""
+    return PublishedResult.objects.filter(corrects=result).exists()
+
+
+@transaction.atomic
+def publish_correction(*, actor: User, result: PublishedResult, changes: dict[str, Any], reason: str) -> Announcement:
+    """A correction notice: a new announcement with a new row that corrects the old one;
+    the old row stays published and is shown as corrected.
+
+    # 国发〔1999〕24号 第十四条、第二十一条 (公告须准确；更正以新公告发布，不修改已发布内容)
+    """
+    _check_publisher(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写更正理由。")})
+    unknown = set(changes) - CORRECTABLE_FIELDS
+    if unknown:
+        raise ValidationError({"changes": _("不能更正这些字段：%(names)s") % {"names": "、".join(sorted(unknown))}})
+    if "verdict" in changes and changes["verdict"] not in Verdict.values:
+        raise ValidationError({"verdict": _("结论无效。")})
+    # Lock the row being corrected: two officials correcting it at once would fork its history.
+    original = PublishedResult.objects.select_for_update().get(pk=result.pk)
+    if PublishedResult.objects.filter(corrects=original).exists():
+        raise ValidationError({"result": _("该结果已被更正，请更正最新的版本。")})
+    if not any(str(changes[k]) != str(getattr(original, k)) for k in changes):
+        raise ValidationError({"changes": _("更正内容与原公告相同。")})
+    today = timezone.localdate()
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    region = original.announcement.region
+    seq = Announcement.objects.filter(kind=AnnouncementKind.CORRECTION, region=region, year=year).count() + 1
+    announcement = Announcement.objects.create(
+        number=f"{region.code}-{year}C{seq}",
+        title=_("关于更正%(number)s公告有关内容的公告") % {"number": original.announcement.number},
+        kind=AnnouncementKind.CORRECTION,
+        year=year,
+        quarter=quarter,
+        region=region,
+        corrects=original.announcement,
+        body=reason,
+        published_at=timezone.now(),
+        published_by=actor,
+        row_count=1,
+    )
+    row = {c: getattr(original, c) for c in COPY_COLUMNS if c != "search"}
+    row.update(changes)
+    if row.get("verdict") == Verdict.PASS:
+        row["failed_items"] = ""
+    row.update(announcement_id=announcement.pk, corrects_id=original.pk, published_on=today)
+    written, terms = write_published_rows([row])
+    add_search_terms(terms)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CORRECTION_PUBLISHED,
+        target=announcement,
+        before=snapshot(original, exclude=("search",)),
+        after={**{k: row[k] for k in changes}, "corrects": original.pk},
+        clause=CLAUSE,
+        reason=reason,
+    )
+    return announcement

@@ -1,0 +1,67 @@
+"""Celery tasks of publication (R5): they only call services, and are safe to run twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+from supervision.models import Region
+from supervision.publication import PROVINCE_CODE, SYSTEM_ACTOR, previous_quarter, publish_quarter
+
+PROGRESS_TTL = 24 * 3600
+
+
+def progress_key(task_id: str) -> str:
+    return f"publication:progress:{task_id}"
+
+
+def set_progress(task_id: str | None, **state: Any) -> None:
+    if task_id:
+        cache.set(progress_key(task_id), state, PROGRESS_TTL)
+
+
+def get_progress(task_id: str) -> dict[str, Any] | None:
+    return cache.get(progress_key(task_id))
+
+
+@shared_task(bind=True, name="supervision.publish_quarter_task", acks_late=True)
+def publish_quarter_task(
+    self,
+    year: int | None = None,
+    quarter: int | None = None,
+    region_code: str = PROVINCE_CODE,
+    actor_id: int | None = None,
+) -> dict[str, Any]:
+    """Publish a quarter; with no year/quarter (the beat entry), the quarter that just closed.
+
+    Idempotent: publish_quarter claims the quarter under a unique constraint.
+    """
+    if year is None or quarter is None:
+        year, quarter = previous_quarter(timezone.localdate())
+    task_id = self.request.id
+    set_progress(task_id, state="running", year=year, quarter=quarter)
+    actor: Any = SYSTEM_ACTOR
+    if actor_id is not None:
+        from portal.models import User
+
+        actor = User.objects.get(pk=actor_id)
+    try:
+        announcement = publish_quarter(
+            actor_or_label=actor, year=year, quarter=quarter, region=Region.objects.get(code=region_code)
+        )
+    except Exception as exc:
+        set_progress(task_id, state="failed", year=year, quarter=quarter, error=str(exc)[:200])
+        raise
+    result = {
+        "state": "done",
+        "year": year,
+        "quarter": quarter,
+        "announcement": announcement.pk,
+        "number": announcement.number,
+        "rows": announcement.row_count,
+    }
+    set_progress(task_id, **result)
+    return result

@@ -1,0 +1,372 @@
+"""Public search of published results (R5): the one home of the Chinese tokenizer.
+
+PostgreSQL's parsers do not segment Chinese, so the application tokenizes, and the same
+functions serve the indexer (`document_vector`) and the query parser (`parse_query`):
+
+- a Han run gives its character unigrams and bigrams; a bigram sits at the position of its
+  first character, so "电水壶" is the phrase `'电水' <-> '水壶'` and a 3+ character query
+  matches exactly the rows that contain it (no false hits from bigrams far apart);
+- a Latin/digit run (model numbers such as MK-17S05, standards such as GB4706) gives the
+  lower-cased run without inner punctuation, each of its pieces, and every prefix of those
+  (from 2 characters), so a partial model number is an exact lexeme — `:*` prefix queries
+  make PostgreSQL choose poor plans;
+- every field and every run starts after a gap of positions, so the last character of the
+  enterprise name and the first of the product never make a phrase.
+
+The vector is a literal with explicit positions in the 'simple' configuration (no stemming).
+`SearchTerm` counts the rows holding each lexeme: a query with a term no row holds is
+answered without touching the table, and the rarest term decides between reading the newest
+rows in date order or the GIN index.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
+
+from supervision.models import PublishedResult, Region, RegionLevel, SearchTerm, Verdict
+
+# CJK Unified Ideographs, extension A and compatibility ideographs.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"[{_HAN}]+|[0-9a-z]+(?:[-_./][0-9a-z]+)*")
+_HAN_RUN = re.compile(rf"^[{_HAN}]+$")
+_PIECE = re.compile(r"[0-9a-z]+")
+MAX_PREFIX = 24  # longer model numbers are matched on their first 24 characters
+RUN_GAP = 2  # positions between two runs of one field
+MAX_POSITION = 16383  # PostgreSQL's limit for a tsvector position
+
+# Indexed fields, in order; the bench compares hit counts against ILIKE over the same fields.
+SEARCH_FIELDS: tuple[str, ...] = (
+    "product_name",
+    "enterprise_name",
+    "producer_name",
+    "trademark",
+    "model_spec",
+    "failed_items",
+)
+
+FAILURE_VERDICTS: tuple[str, ...] = (Verdict.FAIL, Verdict.FAIL_REFUSED)
+COUNT_CAP = 1000
+# A term held by more rows than this is common: reading newest rows in date order finds a page
+# after about limit/selectivity rows; below it the GIN index plus a top-N sort is cheaper.
+COMMON_TERM_ROWS = 20_000
+
+
+def _latin_terms(run: str) -> list[str]:
+    joined = re.sub(r"[-_./]", "", run)
+    words = {joined, *_PIECE.findall(run)}
+    terms: list[str] = []
+    for word in sorted(words):
+        word = word[:MAX_PREFIX]
+        terms.extend(word[:n] for n in range(2, len(word) + 1))
+        if len(word) == 1:
+            terms.append(word)
+    return terms
+
+
+def field_terms(text: str, start: int = 1) -> tuple[list[tuple[str, int]], int]:
+    """The (lexeme, position) pairs of one field, and the next free position."""
+    pairs: list[tuple[str, int]] = []
+    pos = start
+    for run in _RUN.findall(text.lower()):
+        if _HAN_RUN.match(run):
+            for i, ch in enumerate(run):
+                pairs.append((ch, pos + i))
+                if i + 1 < len(run):
+                    pairs.append((run[i : i + 2], pos + i))
+            pos += len(run) + RUN_GAP
+        else:
+            pairs.extend((term, pos) for term in _latin_terms(run))
+            pos += 1 + RUN_GAP
+    return pairs, pos
+
+
+FIELD_STRIDE = 2000  # field k holds positions from k*FIELD_STRIDE+1: fields never touch
+
+
+@lru_cache(maxsize=200_000)
+def _field_fragment(index: int, text: str) -> tuple[str, frozenset[str]]:
+    """The tsvector literal fragment of one field at its fixed offset, cached: names repeat a lot."""
+    base = index * FIELD_STRIDE + 1
+    limit = base + FIELD_STRIDE - 2
+    pairs, _ = field_terms(text, base)
+    positions: dict[str, list[int]] = {}
+    for term, pos in pairs:
+        positions.setdefault(term, []).append(min(pos, limit))
+    return vector_literal(positions), frozenset(positions)
+
+
+def _quote(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def vector_literal(positions: dict[str, list[int]]) -> str:
+    """A tsvector literal (`'水壶':3,9 '电':2`) that PostgreSQL reads without parsing Chinese;
+    a lexeme may repeat across fragments, PostgreSQL merges its positions."""
+    return " ".join(f"{_quote(t)}:{','.join(str(p) for p in sorted(set(ps))[:255])}" for t, ps in positions.items())
+
+
+def document_vector(row: dict[str, Any] | Any) -> tuple[str, frozenset[str]]:
+    """The tsvector literal of a published row (dict or object) and its set of lexemes."""
+    get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name, ""))
+    literals: list[str] = []
+    terms: frozenset[str] = frozenset()
+    for index, name in enumerate(SEARCH_FIELDS):
+        text = get(name)
+        if text:
+            literal, field_set = _field_fragment(index, text)
+            literals.append(literal)
+            terms = terms | field_set
+    return " ".join(literals), terms
+
+
+# ---------------------------------------------------------------- queries
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A user query: a tsquery of phrases ANDed, and the lexemes it needs."""
+
+    tsquery: str
+    terms: tuple[str, ...]
+    words: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def empty(self) -> bool:
+        return not self.tsquery
+
+
+def parse_query(q: str) -> ParsedQuery:
+    """Han words become phrases of their bigrams (a single character: its unigram); Latin words
+    their normalised run, which the index holds with all its prefixes."""
+    parts: list[str] = []
+    terms: list[str] = []
+    words: list[str] = []
+    for run in _RUN.findall((q or "").lower()[:200]):
+        words.append(run)
+        if _HAN_RUN.match(run):
+            grams = [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+            terms.extend(grams)
+            parts.append("(" + " <-> ".join(_quote(g) for g in grams) + ")" if len(grams) > 1 else _quote(grams[0]))
+        else:
+            term = re.sub(r"[-_./]", "", run)[:MAX_PREFIX]
+            terms.append(term)
+            parts.append(_quote(term))
+    return ParsedQuery(tsquery=" & ".join(parts), terms=tuple(dict.fromkeys(terms)), words=tuple(words))
+
+
+def term_rows(terms: Sequence[str]) -> dict[str, int]:
+    found = dict(SearchTerm.objects.filter(term__in=list(terms)).values_list("term", "rows"))
+    return {t: found.get(t, 0) for t in terms}
+
+
+# ---------------------------------------------------------------- cursor
+
+
+def encode_cursor(published_on: dt.date, pk: int) -> str:
+    raw = f"{published_on.isoformat()}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[dt.date, int] | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        day, pk = raw.split("|")
+        return dt.date.fromisoformat(day), int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+# ---------------------------------------------------------------- selector
+
+
+@dataclass
+class SearchFilters:
+    region: str = ""  # GB/T 2260 code: province, city or county
+    category: int | None = None
+    field: str = ""
+    level: str = ""
+    year: int | None = None
+    quarter: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    institution: int | None = None
+    enterprise: int | None = None
+    ascending: bool = False
+
+
+@dataclass
+class SearchPage:
+    rows: list[dict[str, Any]]
+    next_cursor: str | None
+    count: int  # capped at COUNT_CAP
+    capped: bool
+    plan: str = ""
+
+    @property
+    def count_label(self) -> str:
+        return f"{COUNT_CAP}+" if self.capped else str(self.count)
+
+
+LIST_FIELDS: tuple[str, ...] = (
+    "id",
+    "published_on",
+    "sampled_on",
+    "year",
+    "quarter",
+    "enterprise_name",
+    "producer_name",
+    "product_name",
+    "category_name",
+    "trademark",
+    "model_spec",
+    "batch",
+    "sampling_place",
+    "field",
+    "level",
+    "verdict",
+    "failed_items",
+    "institution_name",
+    "region_id",
+    "focus",
+    "corrects_id",
+    "announcement_id",
+)
+
+
+def _region_filter(code: str) -> Q:
+    region = Region.objects.filter(code=code).only("code", "level").first() if code else None
+    if region is None or region.level == RegionLevel.PROVINCE:
+        return Q()
+    if region.level == RegionLevel.CITY:
+        return Q(city_code=region.code)
+    return Q(region_id=region.code)
+
+
+def _filtered(filters: SearchFilters, include_passes: bool) -> models.QuerySet[PublishedResult]:
+    qs = PublishedResult.objects.all()
+    if not include_passes:
+        qs = qs.filter(verdict__in=FAILURE_VERDICTS)
+    if filters.region:
+        qs = qs.filter(_region_filter(filters.region))
+    if filters.category:
+        qs = qs.filter(category_id=filters.category)
+    if filters.field:
+        qs = qs.filter(field=filters.field)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.quarter:
+        qs = qs.filter(quarter=filters.quarter)
+    if filters.date_from:
+        qs = qs.filter(published_on__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(published_on__lte=filters.date_to)
+    if filters.institution:
+        qs = qs.filter(institution_id=filters.institution)
+    if filters.enterprise:
+        qs = qs.filter(enterprise_id=filters.enterprise)
+    # Latest version only: a row that a correction replaced is reached from its correction.
+    return qs.filter(~Exists(PublishedResult.objects.filter(corrects=OuterRef("pk"))))
+
+
+def search_published(
+    *,
+    q: str = "",
+    filters: SearchFilters | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+    include_passes: bool = False,
+    with_count: bool = True,
+) -> SearchPage:
+    """Published results matching the query and filters, newest first, by keyset pages.
+
+    No exact COUNT(*) of the table: the count stops at COUNT_CAP.
+    """
+    filters = filters or SearchFilters()
+    limit = max(1, min(limit, 100))
+    parsed = parse_query(q)
+    plan = "date"
+    qs = _filtered(filters, include_passes)
+    if not parsed.empty:
+        rows_by_term = term_rows(parsed.terms)
+        rarest = min(rows_by_term.values())
+        if rarest == 0:
+            return SearchPage(rows=[], next_cursor=None, count=0, capped=False, plan="impossible")
+        qs = qs.filter(RawSQL("search @@ %s::tsquery", [parsed.tsquery], output_field=models.BooleanField()))
+        if rarest < COMMON_TERM_ROWS:
+            plan = "gin"
+    position = decode_cursor(cursor)
+    if position is not None:
+        op = ">" if filters.ascending else "<"
+        qs = qs.filter(
+            RawSQL(  # noqa: S611 - the operator is one of two constants, values are parameters
+                f"(published_on, {PublishedResult._meta.db_table}.id) {op} (%s, %s)",
+                list(position),
+                models.BooleanField(),
+            )
+        )
+    order = ["published_on", "id"] if filters.ascending else ["-published_on", "-id"]
+    page_qs = qs.order_by(*order)
+    if plan == "gin":
+        # Rare terms: fetch the few matching rows through the GIN index and sort them; ordering by
+        # an expression keeps the planner from walking the date index looking for them.
+        sign = 1 if filters.ascending else -1
+        page_qs = qs.annotate(_d=RawSQL("published_on + 0", []), _i=RawSQL("id + 0", [])).order_by(
+            "_d" if sign > 0 else "-_d", "_i" if sign > 0 else "-_i"
+        )
+    rows = list(page_qs.values(*LIST_FIELDS)[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1]["published_on"], rows[-1]["id"])
+    count, capped = len(rows), False
+    if with_count and (next_cursor is not None or position is not None):
+        count = _capped_count(qs if position is None else _without_cursor(filters, include_passes, parsed))
+        capped = count > COUNT_CAP
+        count = min(count, COUNT_CAP)
+    return SearchPage(rows=rows, next_cursor=next_cursor, count=count, capped=capped, plan=plan)
+
+
+def _without_cursor(filters: SearchFilters, include_passes: bool, parsed: ParsedQuery) -> models.QuerySet:
+    qs = _filtered(filters, include_passes)
+    if not parsed.empty:
+        qs = qs.filter(RawSQL("search @@ %s::tsquery", [parsed.tsquery], output_field=models.BooleanField()))
+    return qs
+
+
+def _capped_count(qs: models.QuerySet) -> int:
+    sql, params = qs.order_by().values("id")[: COUNT_CAP + 1].query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM ({sql}) AS capped", params)  # noqa: S608 - compiled by the ORM
+        return int(cur.fetchone()[0])
+
+
+def ilike_count(q: str, *, include_passes: bool = False) -> int:
+    """Reference count by a plain ILIKE scan over the indexed fields (bench and tests only)."""
+    parsed = parse_query(q)
+    qs = _filtered(SearchFilters(), include_passes)
+    for word in parsed.words:
+        needle = re.sub(r"[-_./]", "", word) if not _HAN_RUN.match(word) else word
+        cond = Q()
+        for name in SEARCH_FIELDS:
+            if _HAN_RUN.match(word):
+                cond |= Q(**{f"{name}__icontains": needle})
+            else:
+                # Latin words match at the start of a word, with punctuation ignored.
+                cond |= Q(**{f"{name}__iregex": r"(^|[^0-9a-z])" + "[-_./]?".join(re.escape(c) for c in needle)})
+        qs = qs.filter(cond)
+    return qs.count()
