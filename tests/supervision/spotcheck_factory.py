@@ -1,0 +1,129 @@
+"""Building blocks for spot-check tests: each step goes through the real services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from portal.models import User
+from supervision import services
+from supervision.models import (
+    Authority,
+    Enterprise,
+    Institution,
+    Plan,
+    PlanLevel,
+    Product,
+    ProductCategory,
+    Sample,
+    Task,
+    TestReport,
+)
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+ITEMS_PASS = [
+    {"name": "标志和说明", "clause": "7", "requirement": "符合要求", "measured": "符合", "unit": "", "verdict": "pass"},
+    {
+        "name": "输入功率和电流",
+        "clause": "10",
+        "requirement": "≤+5%",
+        "measured": "+2.1",
+        "unit": "%",
+        "verdict": "pass",
+    },
+    {"name": "发热", "clause": "11", "requirement": "≤75", "measured": "—", "unit": "K", "verdict": "na"},
+]
+ITEMS_ONE_FAIL = [
+    *ITEMS_PASS[:2],
+    {
+        "name": "泄漏电流和电气强度",
+        "clause": "13",
+        "requirement": "≤0.75",
+        "measured": "1.2",
+        "unit": "mA",
+        "verdict": "fail",
+    },
+]
+
+
+def png_file(name: str = "seal.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def pdf_file(name: str = "report.pdf", content: bytes = PDF):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def make_plan(
+    actor: User, category: ProductCategory, *, level: str = PlanLevel.CITY, region_code: str = "440100", **kw
+) -> Plan:
+    return services.plan_create(
+        actor=actor,
+        title=kw.pop("title", f"{level}抽查计划"),
+        level=level,
+        year=kw.pop("year", 2026),
+        quarter=kw.pop("quarter", 3),
+        field=kw.pop("field", "production"),
+        categories=[category],
+        authority=Authority.objects.get(region_id=region_code),
+    )
+
+
+def make_task(
+    actor: User,
+    plan: Plan,
+    enterprise: Enterprise,
+    category: ProductCategory,
+    institution: Institution,
+    samplers: list[User],
+    *,
+    product: Product | None = None,
+    today: dt.date | None = None,
+) -> Task:
+    return services.task_create(
+        actor=actor,
+        plan=plan,
+        enterprise=enterprise,
+        category=category,
+        institution=institution,
+        samplers=samplers,
+        product=product,
+        today=today or dt.date(2026, 11, 26),
+    )
+
+
+def record_sample(actor: User, task: Task, samplers: list[User], sampled_on: dt.date) -> Sample:
+    return services.sample_record(
+        actor=actor,
+        task=task,
+        samplers=samplers,
+        sampled_on=sampled_on,
+        product_name="电水壶",
+        trademark="美的好",
+        model_spec="MK-17S05",
+        batch="20260801",
+        place_kind="finished_store",
+        place="成品库",
+        sampling_base=200,
+        quantity_drawn=4,
+        quantity_retained=2,
+        sealed=True,
+    )
+
+
+def approve(inspector: User, reviewer: User, sample: Sample, items: list[dict], notified_on: dt.date) -> TestReport:
+    report = services.report_save_items(
+        actor=inspector, report=sample.report, items=items, report_no=f"R-{sample.code}", tested_on=sample.sampled_on
+    )
+    services.report_submit(actor=inspector, report=report)
+    return services.report_approve(actor=reviewer, report=report, today=notified_on)
+
+
+def bytes_io(data: bytes) -> io.BytesIO:
+    return io.BytesIO(data)
