@@ -20,8 +20,10 @@ from supervision.models import (
     ReportStatus,
     SampleCustody,
     Task,
-    TestReport as LabReport,
     Verdict,
+)
+from supervision.models import (
+    TestReport as LabReport,
 )
 from supervision.selectors import final_samples, sample_failed_items, sample_verdict
 from supervision.spotcheck_selectors import (
