@@ -1,0 +1,146 @@
+"""What every ModelAdmin of the portal shares: region scoping, role checks, an audit row per change.
+
+Non-superuser staff carry no Django model permissions; what they may do in the admin follows
+their roles (`view_roles`, `write_roles`) and what they may see follows their region
+(`supervision.registry_selectors.scoped`). Every add, change and delete made through the admin,
+inline rows included, writes an AuditEvent with the record before and after, in the same
+transaction as the change (the admin's change and delete views are atomic).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from portal.models import AuditAction
+from portal.permissions import REGISTRY_EDITORS, is_staff_member
+
+
+def _snapshot(obj: models.Model) -> dict[str, Any]:
+    from supervision.registry_services import record_snapshot
+
+    return record_snapshot(obj)
+
+
+def _audit(request: HttpRequest, action: AuditAction, obj: models.Model, before: Any, after: Any) -> None:
+    from supervision.registry_services import audit
+
+    audit(actor=request.user, action=action, target=obj, before=before, after=after)  # type: ignore[arg-type]
+
+
+def _scoped(model: type[models.Model], request: HttpRequest, qs: models.QuerySet) -> models.QuerySet:
+    from supervision.registry_selectors import scoped
+
+    return scoped(model, request.user, qs)  # type: ignore[arg-type]
+
+
+class RolePermissionMixin:
+    """Admin permissions from the user's roles; `view_roles=None` lets any staff member read."""
+
+    view_roles: tuple[str, ...] | None = None
+    write_roles: tuple[str, ...] = REGISTRY_EDITORS
+    allow_add: bool = True
+    allow_delete: bool = True
+
+    def _may_view(self, request: HttpRequest) -> bool:
+        user = request.user
+        return is_staff_member(user) and (self.view_roles is None or user.has_role(*self.view_roles))  # type: ignore[union-attr]
+
+    def _may_write(self, request: HttpRequest) -> bool:
+        return is_staff_member(request.user) and request.user.has_role(*self.write_roles)  # type: ignore[union-attr]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._may_view(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_view(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.allow_add and self._may_write(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_write(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.allow_delete and self._may_write(request)
+
+
+class RegionScopedFieldsMixin:
+    """Choices of related records limited to what the user may see (an outsider's pk is "not a valid choice")."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = _scoped(db_field.related_model, request, db_field.related_model._default_manager.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if "queryset" not in kwargs:
+            kwargs["queryset"] = _scoped(db_field.related_model, request, db_field.related_model._default_manager.all())
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class AuditedInlineMixin(RolePermissionMixin, RegionScopedFieldsMixin):
+    """Inline rows follow the parent's roles; their changes are audited by the parent's save_formset."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_view(request)
+
+
+class AuditedAdminMixin(RolePermissionMixin, RegionScopedFieldsMixin):
+    """Scope, role checks and the audit trail for a ModelAdmin. Put it before `admin.ModelAdmin`."""
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return _scoped(self.model, request, super().get_queryset(request))  # type: ignore[misc,attr-defined]
+
+    # -- the audit trail
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
+        before = _snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else None
+        request._audit_pending = (obj, before, change)  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        pending = getattr(request, "_audit_pending", None)
+        if pending is None:
+            return
+        obj, before, was_change = pending
+        del request._audit_pending  # type: ignore[attr-defined]
+        after = _snapshot(obj)
+        if was_change and before == after:
+            return
+        action = AuditAction.RECORD_CHANGED if was_change else AuditAction.RECORD_CREATED
+        _audit(request, action, obj, before, after)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        befores = {}
+        for f in formset.initial_forms:
+            if f.instance.pk and f.has_changed():
+                befores[f.instance.pk] = _snapshot(type(f.instance)._default_manager.get(pk=f.instance.pk))
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            _audit(request, AuditAction.RECORD_DELETED, obj, _snapshot(obj), None)
+            obj.delete()
+        for obj in instances:
+            is_new = obj.pk is None or obj.pk not in befores
+            obj.save()
+            action = AuditAction.RECORD_CREATED if is_new else AuditAction.RECORD_CHANGED
+            _audit(request, action, obj, None if is_new else befores[obj.pk], _snapshot(obj))
+        formset.save_m2m()
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        _audit(request, AuditAction.RECORD_DELETED, obj, _snapshot(obj), None)
+        super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        # the bulk "delete selected" action is not atomic by itself: all rows and their audit, or none
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+
+class AuditedModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    pass

@@ -1,0 +1,62 @@
+"""Who may do what: the role sets of the registry and a DRF permission built from them.
+
+Reads need a staff account bound to a region (every queryset is then scoped by
+`supervision.selectors.scope_to_region`); writes need one of the roles named.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from portal.models import Role
+
+# Registry records of enterprises, their people and products: staff who work in the field.
+REGISTRY_EDITORS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.INSPECTOR, Role.REVIEWER, Role.ENFORCEMENT)
+# Licences and their status events (第十一条, 第十五条): enforcement officers and administrators.
+LICENCE_EDITORS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.ENFORCEMENT)
+# The catalogue, standards, institutions and accounts: administrators only.
+ADMINISTRATORS: tuple[str, ...] = (Role.ADMINISTRATOR,)
+# Who may read a resident ID number in full (the authorised staff view).
+ID_NUMBER_READERS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.ENFORCEMENT)
+
+
+def is_staff_member(user: Any) -> bool:
+    """An authenticated account that holds a region or is a superuser, and at least one role."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return user.region_id is not None and bool(user.roles)
+
+
+def can_read_id_numbers(user: Any) -> bool:
+    return is_staff_member(user) and user.has_role(*ID_NUMBER_READERS)
+
+
+def HasRole(*write_roles: str, read_roles: tuple[str, ...] | None = None) -> type[BasePermission]:  # noqa: N802
+    """A permission class: staff may read; unsafe methods need one of `write_roles`.
+
+    `read_roles` narrows reading to some roles too (None: any staff member).
+    Use: `permission_classes = [HasRole(Role.ADMINISTRATOR, Role.ENFORCEMENT)]`.
+    """
+
+    class _HasRole(BasePermission):
+        message = _("您的角色无权执行此操作。")
+
+        def has_permission(self, request: Any, view: Any) -> bool:
+            user = request.user
+            if not is_staff_member(user):
+                self.message = _("只有绑定行政区划并具有角色的工作人员才能访问。")
+                return False
+            if request.method in SAFE_METHODS:
+                return read_roles is None or user.has_role(*read_roles)
+            return bool(write_roles) and user.has_role(*write_roles)
+
+    _HasRole.__name__ = "HasRole_" + "_".join(str(r) for r in write_roles) if write_roles else "ReadOnlyStaff"
+    return _HasRole
+
+
+ReadOnlyStaff = HasRole()
