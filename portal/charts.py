@@ -111,7 +111,7 @@ def bar_chart(*, chart_id: str, title: str, rows: Sequence[RateRow]) -> Chart:
 
 def line_chart(*, chart_id: str, title: str, rows: Sequence[RateRow]) -> Chart:
     """Pass rate by period, oldest first; a period with no batches leaves a gap in the line."""
-    left, right, top, bottom, plot_w, plot_h = 44, 16, 16, 40, 520, 200
+    left, right, top, bottom, plot_w, plot_h = 44, 32, 16, 40, 520, 200
     width, height = left + plot_w + right, top + plot_h + bottom
     n = len(rows)
     description = _("合格率折线图，按季度从早到晚；数字见旁边的表格。共 %(n)s 个季度。") % {"n": n}

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -28,6 +27,7 @@ from portal.stats import (
 )
 from supervision.models import CatalogueItem, ProductCategory
 
+THANKS_KEY = "survey-thanks"
 SCALE = [(str(n), str(n)) for n in range(1, 6)]
 SCALE_ERRORS = {
     "required": gettext_lazy("请选择 1 至 5 中的一项。"),
@@ -137,7 +137,9 @@ def category_detail(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 form.add_error(None, exc.messages)
         else:
-            messages.success(request, _("感谢您参加满意度调查，您的回答已记录。"))
+            # Our own notice rather than the messages framework: base.html's <ul role="status"> breaks
+            # list semantics (axe "listitem", serious) and base.html is not ours to change.
+            request.session[THANKS_KEY] = category.code
             return redirect(f"{request.path}#survey")
     rates = category_quarter_rates(category)
     chart = line_chart(
@@ -152,6 +154,7 @@ def category_detail(request: HttpRequest, code: str) -> HttpResponse:
             "chart": chart if rates else None,
             "form": form,
             "index": satisfaction_index(category),
+            "thanks": request.method == "GET" and request.session.pop(THANKS_KEY, None) == category.code,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -213,6 +213,7 @@ def test_it_accepts_a_valid_survey_answer(client, kettle_category):
     assert "127.0.0.1" not in answer.fingerprint and len(answer.fingerprint) == 64
     page = client.get(response["Location"]).content.decode()
     assert "感谢您参加满意度调查" in page
+    assert "感谢您参加满意度调查" not in client.get(response["Location"]).content.decode()  # shown once
 
 
 def test_it_rejects_an_out_of_range_answer_beside_the_field(client, kettle_category):
