@@ -47,7 +47,7 @@ from supervision.models import (
     SearchTerm,
     Verdict,
 )
-from supervision.search import document_vector
+from supervision.search import document_vector, is_counted
 from supervision.selectors import final_samples
 
 PROVINCE_CODE = "440000"
@@ -277,7 +277,7 @@ def add_search_terms(terms: Counter[str]) -> None:
     """Add lexeme row counts; sorted so concurrent publications take row locks in one order."""
     if not terms:
         return
-    items = sorted(terms.items())
+    items = sorted((t, n) for t, n in terms.items() if is_counted(t))
     table = SearchTerm._meta.db_table
     with connection.cursor() as cur:
         for start in range(0, len(items), 50_000):

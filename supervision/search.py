@@ -112,8 +112,12 @@ def _quote(term: str) -> str:
 
 def vector_literal(positions: dict[str, list[int]]) -> str:
     """A tsvector literal (`'水壶':3,9 '电':2`) that PostgreSQL reads without parsing Chinese;
-    a lexeme may repeat across fragments, PostgreSQL merges its positions."""
-    return " ".join(f"{_quote(t)}:{','.join(str(p) for p in sorted(set(ps))[:255])}" for t, ps in positions.items())
+    a lexeme may repeat across fragments, PostgreSQL merges its positions. Lexemes come from
+    _RUN (Han characters, [0-9a-z]) and so never hold a quote or a backslash."""
+    return " ".join(
+        f"'{t}':{ps[0]}" if len(ps) == 1 else f"'{t}':{','.join(map(str, sorted(set(ps))[:255]))}"
+        for t, ps in positions.items()
+    )
 
 
 def document_vector(row: dict[str, Any] | Any) -> tuple[str, frozenset[str]]:
@@ -165,9 +169,21 @@ def parse_query(q: str) -> ParsedQuery:
     return ParsedQuery(tsquery=" & ".join(parts), terms=tuple(dict.fromkeys(terms)), words=tuple(words))
 
 
-def term_rows(terms: Sequence[str]) -> dict[str, int]:
-    found = dict(SearchTerm.objects.filter(term__in=list(terms)).values_list("term", "rows"))
-    return {t: found.get(t, 0) for t in terms}
+COUNTED_LATIN_LEN = 3
+
+
+def is_counted(term: str) -> bool:
+    """Whether SearchTerm keeps a row count for the lexeme: every Han lexeme and Latin ones up to
+    3 characters. Longer Latin lexemes (model-number prefixes) are many and nearly unique; counting
+    them would make the table as big as the index, and they are rare enough to go to the GIN index."""
+    return len(term) <= COUNTED_LATIN_LEN or not term.isascii()
+
+
+def term_rows(terms: Sequence[str]) -> dict[str, int | None]:
+    """Rows holding each term; None for a term that is not counted (presumed rare)."""
+    counted = [t for t in terms if is_counted(t)]
+    found = dict(SearchTerm.objects.filter(term__in=counted).values_list("term", "rows")) if counted else {}
+    return {t: found.get(t, 0) if is_counted(t) else None for t in terms}
 
 
 # ---------------------------------------------------------------- cursor
@@ -303,8 +319,8 @@ def search_published(
     qs = _filtered(filters, include_passes)
     if not parsed.empty:
         rows_by_term = term_rows(parsed.terms)
-        rarest = min(rows_by_term.values())
-        if rarest == 0:
+        rarest = min(n if n is not None else 0 for n in rows_by_term.values())
+        if 0 in rows_by_term.values():
             return SearchPage(rows=[], next_cursor=None, count=0, capped=False, plan="impossible")
         qs = qs.filter(RawSQL("search @@ %s::tsquery", [parsed.tsquery], output_field=models.BooleanField()))
         if rarest < COMMON_TERM_ROWS:
