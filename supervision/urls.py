@@ -1,4 +1,31 @@
-from django.urls import path  # noqa: F401
+"""Staff pages of the spot checks, included under /staff/."""
+
+from django.urls import path
+
+from supervision import views
 
 app_name = "supervision"
-urlpatterns: list = []
+urlpatterns = [
+    path("plans/", views.plan_list, name="plan-list"),
+    path("plans/new/", views.plan_create, name="plan-create"),
+    path("tasks/", views.task_list, name="task-list"),
+    path("tasks/mine/", views.my_tasks, name="my-tasks"),
+    path("tasks/new/", views.task_create, name="task-create"),
+    path("tasks/<int:task_id>/sample/", views.sample_record, name="sample-record"),
+    path("tasks/<int:task_id>/refusal/", views.sample_refusal, name="sample-refusal"),
+    path("samples/awaiting-deadline/", views.awaiting_deadline_list, name="awaiting-deadline"),
+    path("samples/final/", views.final_list, name="final-list"),
+    path("samples/<str:code>/", views.sample_detail, name="sample-detail"),
+    path("samples/<str:code>/label/", views.sample_label, name="sample-label"),
+    path("samples/<str:code>/custody/", views.custody_add, name="custody-add"),
+    path("samples/<str:code>/report/", views.report_entry, name="report-entry"),
+    path("samples/<str:code>/review/", views.report_review, name="report-review"),
+    path("samples/<str:code>/objection/", views.objection_create, name="objection-create"),
+    path("objections/<int:pk>/withdraw/", views.objection_withdraw, name="objection-withdraw"),
+    path("objections/<int:pk>/reinspection/", views.reinspection_create, name="reinspection-create"),
+    path("reviews/", views.review_list, name="review-list"),
+    path("imports/", views.import_page, name="import-page"),
+    path("imports/template.<str:fmt>", views.import_template, name="import-template"),
+    path("imports/<int:pk>/", views.import_batch, name="import-batch"),
+    path("imports/<int:pk>/progress.json", views.import_progress, name="import-progress"),
+]
