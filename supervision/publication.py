@@ -139,7 +139,7 @@ def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date
         ItemResult.objects.filter(report__sample=OuterRef("pk"), verdict=ItemVerdict.FAIL)
         .order_by()
         .values("report__sample")
-        .annotate(names=StringAgg("name", delimiter="；", ordering="seq"))
+        .annotate(names=StringAgg("name", delimiter="；", order_by="seq"))
         .values("names")
     )
     prefix = region.prefix
@@ -188,7 +188,7 @@ def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date
         )
     )
     if prefix:
-        qs = qs.filter(region_id__startswith=prefix)
+        qs = qs.filter(region__code__startswith=prefix)
     return qs.iterator(chunk_size=5000)
 
 
