@@ -13,6 +13,12 @@ from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, make_plan, make_
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 API = "/api/spotcheck"
 
 

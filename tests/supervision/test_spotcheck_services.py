@@ -47,6 +47,12 @@ from tests.supervision.spotcheck_factory import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 TODAY = dt.date(2026, 11, 26)
 NOTIFIED = dt.date(2026, 10, 1)
 
