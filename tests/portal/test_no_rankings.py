@@ -10,17 +10,19 @@ order by enterprise.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 
+import openpyxl
 import pytest
 from django.apps import apps
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils.translation import gettext
 
 from portal.stats import Statistics, public_statistics
@@ -37,10 +39,17 @@ ENGLISH_TERMS = re.compile(
 # It holds 评比 and 推荐 because it *forbids* them; we drop that exact sentence (in the page's language)
 # and nothing else, so any other use of the words — in the footer or anywhere — still fails.
 FOOTER_SENTENCE = "依据《国务院关于进一步加强产品质量工作若干问题的决定》（国发〔1999〕24号）实施。本平台不发布任何企业或产品的综合评价、排序、评比或推荐信息。"
+# Other exact sentences that state the same rule as a disclaimer (each is a *denial* of ranking).
+# Add one only when the sentence says the page is NOT a ranking; reword it if you can.
+RULE_STATEMENTS = [
+    FOOTER_SENTENCE,
+    # templates/public/search.html, under the results
+    "结果按发布日期排列，仅为已公告的监督抽查结论，不构成对企业或产品的评价、排序或推荐。",
+]
 
 VISIBLE_ATTRIBUTES = {"title", "alt", "aria-label", "placeholder", "aria-description"}
-PUBLIC_MODULE_PREFIX = "portal.public"  # public_views, public_pages, public_api
-SKIP_PREFIXES = ("admin/", "staff/", "accounts/", "i18n/", "api/schema", "api/docs", "static/", "media/")
+PUBLIC_API_PREFIX = "api/public"
+SKIP_PREFIXES = ("admin/", "staff/", "accounts/", "i18n/", "api/schema", "api/docs", "static/", "media/", "__")
 
 
 class _VisibleText(HTMLParser):
@@ -73,7 +82,9 @@ def visible_text(html: str) -> str:
     parser = _VisibleText()
     parser.feed(html)
     text = " ".join(parser.parts)
-    return text.replace(FOOTER_SENTENCE, "").replace(gettext(FOOTER_SENTENCE), "")
+    for sentence in RULE_STATEMENTS:
+        text = text.replace(sentence, "").replace(gettext(sentence), "")
+    return text
 
 
 def _json_strings(value: Any) -> Iterator[str]:
@@ -94,11 +105,27 @@ def ranking_words(text: str) -> list[str]:
     return found
 
 
+TEXT_TYPES = ("text/", "application/json", "application/xml", "application/atom+xml", "application/rss+xml")
+
+
 def response_words(response) -> list[str]:
+    """Ranking words in what a response shows: HTML/XML text, JSON keys and values, CSV cells.
+
+    Spreadsheets are read cell by cell; other binary downloads (pdf) are not read here.
+    """
     content_type = response.get("Content-Type", "")
-    body = response.content.decode()
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if "spreadsheetml" in content_type:
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
+        cells = (str(v) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
+        return ranking_words(" ".join([*workbook.sheetnames, *cells]))
+    if not content_type.startswith(TEXT_TYPES):
+        return []
+    body = raw.decode()
     if "json" in content_type:
         return ranking_words(" ".join(_json_strings(json.loads(body))))
+    if content_type.startswith("text/csv"):
+        return ranking_words(body)
     return ranking_words(visible_text(body))
 
 
@@ -149,14 +176,6 @@ def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str
             yield prefix + str(p.pattern), p, namespace
 
 
-def _view_module(p: URLPattern) -> str:
-    cb = p.callback
-    for attr in ("view_class", "cls"):
-        if hasattr(cb, attr):
-            return getattr(cb, attr).__module__
-    return cb.__module__
-
-
 def _param_names(route: str, p: URLPattern) -> list[str]:
     names = re.findall(r"<(?:\w+:)?(\w+)>", route)
     names += list(getattr(p.pattern, "regex", re.compile("")).groupindex)
@@ -164,12 +183,15 @@ def _param_names(route: str, p: URLPattern) -> list[str]:
 
 
 def public_patterns() -> list[tuple[str, URLPattern, str]]:
+    """Every named pattern outside the staff site, admin, accounts and the staff API."""
     found = []
     for route, p, namespace in _walk(get_resolver().url_patterns):
-        if route.lstrip("^").startswith(SKIP_PREFIXES) or not p.name:
+        route = route.lstrip("^")
+        if route.startswith(SKIP_PREFIXES) or not p.name:
             continue
-        if _view_module(p).startswith(PUBLIC_MODULE_PREFIX):
-            found.append((route, p, namespace))
+        if route.startswith("api/") and not route.startswith(PUBLIC_API_PREFIX):
+            continue
+        found.append((route, p, namespace))
     return found
 
 
@@ -180,6 +202,8 @@ def _candidates(name: str, data: dict) -> list[Any]:
         "code": [cat.code],
         "uscc": [ent.uscc],
         "number": [ann.number],
+        "key": [ann.pk, corr.pk, ann.number],
+        "section": ["results", "announcements", "enterprises", "pages", "static"],
         "year": [2026],
         "quarter": [3],
     }
@@ -198,15 +222,18 @@ def crawl_public(client, data: dict) -> dict[str, Any]:
         if "format" in _param_names(route, p):
             continue  # DRF's format-suffix twin of a pattern already crawled
         name = namespace + p.name
-        if not params:
-            urls = [reverse(name)]
-        elif len(params) == 1:
-            urls = [reverse(name, kwargs={params[0]: v}) for v in _candidates(params[0], data)]
+        if len(params) > 1:
+            attempts = [{n: _candidates(n, data)[0] for n in params}]
+        elif params:
+            attempts = [{params[0]: v} for v in _candidates(params[0], data)]
         else:
+            attempts = [{}]
+        urls = []
+        for kwargs in attempts:
             try:
-                urls = [reverse(name, kwargs={n: _candidates(n, data)[0] for n in params})]
-            except Exception:  # noqa: BLE001 - a route we cannot fill is reported by the coverage assert
-                urls = []
+                urls.append(reverse(name, kwargs=kwargs))
+            except NoReverseMatch:
+                continue  # e.g. a USCC offered to an <int:pk>
         for url in urls:
             response = client.get(url)
             if response.status_code == 200:
