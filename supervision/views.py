@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.models import Role, User
-from supervision import services, spotcheck_selectors
+from supervision import imports, services, spotcheck_selectors
 from supervision.filters import ReportFilter, SampleFilter, TaskFilter
 from supervision.forms import (
     CustodyForm,
@@ -46,6 +46,7 @@ from supervision.models import (
     Objection,
     ObjectionStatus,
     Plan,
+    PlanLevel,
     ReportStatus,
     Sample,
     Task,
@@ -72,7 +73,7 @@ def paginate(request: HttpRequest, qs: QuerySet | list, per_page: int = PAGE_SIZ
 
 def _tasks(user: User) -> QuerySet[Task]:
     return scope_to_region(Task.objects.all(), user).select_related(
-        "plan", "enterprise", "category", "institution", "product"
+        "plan", "enterprise", "category", "institution", "product", "sample"
     )
 
 
@@ -137,7 +138,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     raw_year = request.POST.get("year") or request.GET.get("year") or ""
     year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else timezone.localdate().year
     categories = _planning_categories(request.user, year)
-    form = PlanForm(request.POST or None, category_order=categories, initial={"year": year})
+    default_level = {"province": PlanLevel.PROVINCIAL, "city": PlanLevel.CITY, "county": PlanLevel.COUNTY}
+    initial = {"year": year, "level": default_level.get(getattr(request.user.region, "level", ""), PlanLevel.CITY)}
+    form = PlanForm(request.POST or None, category_order=categories, initial=initial)
     if request.method == "POST" and form.is_valid():
         if authority is None:
             form.add_error(None, _("您的账户未关联质量技术监督部门，不能制定计划。"))
@@ -174,12 +177,13 @@ def _task_list(request: HttpRequest, qs: QuerySet[Task], *, mine: bool) -> HttpR
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
-    return _task_list(request, _tasks(request.user).prefetch_related("sample"), mine=False)
+    return _task_list(request, _tasks(request.user), mine=False)
 
 
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    return _task_list(request, spotcheck_selectors.tasks_for(request.user, pending_only=False), mine=True)
+    qs = spotcheck_selectors.tasks_for(request.user, pending_only=False).select_related("sample")
+    return _task_list(request, qs, mine=True)
 
 
 @login_required
@@ -576,8 +580,6 @@ def final_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
-    from supervision import imports
-
     require_role(request.user, Role.INSPECTOR)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -599,20 +601,19 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
-    from supervision import imports
-
     if fmt == "csv":
         content = imports.import_template_csv()
         response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="results-template.csv"'
         return response
-    content = imports.import_template_xlsx()
-    return FileResponse(
-        iter([content]) if isinstance(content, bytes) else content,
-        as_attachment=True,
-        filename="results-template.xlsx",
+    if fmt != "xlsx":
+        raise Http404
+    response = HttpResponse(
+        imports.import_template_xlsx(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+    response["Content-Disposition"] = 'attachment; filename="results-template.xlsx"'
+    return response
 
 
 def _batch(user: User, pk: int) -> ImportBatch:
