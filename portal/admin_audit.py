@@ -103,17 +103,19 @@ class AuditedAdminMixin(RolePermissionMixin, RegionScopedFieldsMixin):
         super().save_model(request, obj, form, change)  # type: ignore[misc]
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        # ModelAdmin.save_related, with the record's own audit row written between its
+        # many-to-many fields (part of its "after") and its inline rows (audited one by one)
+        form.save_m2m()
         pending = getattr(request, "_audit_pending", None)
-        if pending is None:
-            return
-        obj, before, was_change = pending
-        del request._audit_pending  # type: ignore[attr-defined]
-        after = _snapshot(obj)
-        if was_change and before == after:
-            return
-        action = AuditAction.RECORD_CHANGED if was_change else AuditAction.RECORD_CREATED
-        _audit(request, action, obj, before, after)
+        if pending is not None:
+            obj, before, was_change = pending
+            del request._audit_pending  # type: ignore[attr-defined]
+            after = _snapshot(obj)
+            if not (was_change and before == after):
+                action = AuditAction.RECORD_CHANGED if was_change else AuditAction.RECORD_CREATED
+                _audit(request, action, obj, before, after)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)  # type: ignore[attr-defined]
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         befores = {}

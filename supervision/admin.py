@@ -305,7 +305,11 @@ class LicenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         if getattr(request, "_licence_issued", False):
-            return  # the service set the categories and products and wrote the audit row
+            # the service set the categories and products and wrote the audit row; the events
+            # inline is read-only, so saving it only settles the admin's change-message bookkeeping
+            for formset in formsets:
+                formset.save()
+            return
         super().save_related(request, form, formsets, change)
         kind = form.cleaned_data.get("event_kind")
         if kind:
