@@ -50,6 +50,7 @@ def satisfaction_record(
     No audit row: the answer is itself an append-only record of an anonymous member of the public
     and changes no supervised record; `actor` is kept for the service signature (None = public).
     """
+    # 国发〔1999〕24号 第十二条: a satisfaction index per product category; the answer names no enterprise.
     if not category.in_catalogue:
         raise ValidationError(_("该产品类别不在抽查目录中，不能参加满意度调查。"))
     response = SatisfactionResponse(

@@ -11,9 +11,10 @@ Only the current version of each published row counts: a row that a later correc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from supervision.models import Field, PlanLevel, ProductCategory, PublishedResult, Region, RegionLevel, Verdict
 
+T = TypeVar("T")
 FAILING = (Verdict.FAIL, Verdict.FAIL_REFUSED)
 STATS_CACHE_SECONDS: int = getattr(settings, "PUBLIC_STATS_CACHE_SECONDS", 120)
 
@@ -151,28 +153,33 @@ def _compute(*, year: int | None, quarter: int | None) -> Statistics:
     )
 
 
-def public_statistics(*, year: int | None = None, quarter: int | None = None) -> Statistics:
-    """Pass rates of current published rows, cached briefly: they aggregate the whole table.
+def _cached(name: str, compute: Callable[[], T], *parts: object) -> T:
+    """A briefly cached aggregate whose key carries the newest published row id.
 
-    The cache key carries the newest row id, so a publication or a correction (always a new row)
-    shows at once; the timeout only bounds how long an unchanged answer is reused.
+    Publication and correction only ever add rows, so a new id means new numbers: they show at
+    once, and the timeout only bounds how long an unchanged answer is reused.
     """
     newest = PublishedResult.objects.aggregate(m=Max("id"))["m"] or 0
-    key = f"public-stats:v1:{get_language()}:{year}:{quarter}:{newest}"
-    stats = cache.get(key)
-    if stats is None:
-        stats = _compute(year=year, quarter=quarter)
-        cache.set(key, stats, STATS_CACHE_SECONDS)
-    return stats
+    key = ":".join(["public-stats", "v2", name, get_language() or "", *map(str, parts), str(newest)])
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, STATS_CACHE_SECONDS)
+    return value
+
+
+def public_statistics(*, year: int | None = None, quarter: int | None = None) -> Statistics:
+    """Pass rates of current published rows by category, city, field, level and quarter (cached)."""
+    return _cached("all", lambda: _compute(year=year, quarter=quarter), year, quarter)
 
 
 def category_quarter_rates(category: ProductCategory) -> list[RateRow]:
-    """The category's pass rate by quarter, oldest first."""
-    return _by_quarter(current_results().filter(category=category))
+    """The category's pass rate by quarter, oldest first (cached)."""
+    return _cached("category", lambda: _by_quarter(current_results().filter(category=category)), category.pk)
 
 
 def published_years() -> list[int]:
-    return list(current_results().order_by("-year").values_list("year", flat=True).distinct())
+    return _cached("years", lambda: list(current_results().order_by("-year").values_list("year", flat=True).distinct()))
 
 
 def city_choices() -> list[tuple[str, str]]:
@@ -184,7 +191,8 @@ def exposure_results(
     city_code: str | None = None,
     category_code: str | None = None,
 ) -> QuerySet[PublishedResult]:
-    """曝光 (第二十一条): current failures of focus products (health/safety, livelihood, complaints), newest first."""
+    """曝光: current failures of focus products (health/safety, livelihood, complaints), newest first."""
+    # 国发〔1999〕24号 第二十一条 (and 第十四条 for what a focus product is)
     qs = current_results().filter(focus=True, verdict__in=FAILING)
     if city_code:
         qs = qs.filter(city_code=city_code)
@@ -222,7 +230,8 @@ def exposure_page(
     after_key, before_key = parse_cursor(after), parse_cursor(before)
     if before_key is not None:
         day, pk = before_key
-        older_first = qs.filter(Q(published_on__gt=day) | Q(published_on=day, id__gt=pk)).order_by("published_on", "id")
+        newer = qs.filter(published_on__gte=day).filter(Q(published_on__gt=day) | Q(published_on=day, id__gt=pk))
+        older_first = newer.order_by("published_on", "id")
         chunk = list(older_first[: size + 1])
         has_more_newer = len(chunk) > size
         rows = list(reversed(chunk[:size]))
@@ -233,7 +242,8 @@ def exposure_page(
         )
     if after_key is not None:
         day, pk = after_key
-        qs = qs.filter(Q(published_on__lt=day) | Q(published_on=day, id__lt=pk))
+        # The redundant `published_on <= day` lets the planner range-scan the date index; the OR alone it cannot.
+        qs = qs.filter(published_on__lte=day).filter(Q(published_on__lt=day) | Q(published_on=day, id__lt=pk))
     chunk = list(qs[: size + 1])
     rows = chunk[:size]
     return ExposurePage(
