@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.satisfaction import SATISFACTION_MIN_ANSWERS, satisfaction_index
+from portal.satisfaction import SATISFACTION_MIN_ANSWERS, satisfaction_index, satisfaction_record
 from portal.stats import RateRow, current_results, public_statistics
 from supervision.models import Field, PlanLevel, PublishedResult, SatisfactionResponse, Verdict
 
@@ -302,3 +306,60 @@ def test_it_is_chinese_by_default(client, kettle_category):
     html = client.get(reverse("public-category", args=["0101"])).content.decode()
     assert '<html lang="zh-Hans">' in html
     assert PublishedResult.objects.count() == 0
+
+
+# ---------------------------------------------------------------- the survey service
+
+
+def test_it_refuses_an_answer_for_a_category_outside_the_catalogue(toy_category):
+    toy_category.in_catalogue = False
+    toy_category.save()
+    with pytest.raises(ValidationError, match="不在抽查目录中"):
+        satisfaction_record(actor=None, category=toy_category, quality=3, safety=3, labelling=3, fingerprint="f")
+    assert SatisfactionResponse.objects.count() == 0
+
+
+@pytest.mark.parametrize("bad", [0, 6])
+def test_it_refuses_an_out_of_range_answer_in_the_service(kettle_category, bad):
+    with pytest.raises(ValidationError) as exc:
+        satisfaction_record(actor=None, category=kettle_category, quality=bad, safety=3, labelling=3, fingerprint="f")
+    assert "quality" in exc.value.message_dict
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_takes_one_of_two_racing_answers_with_the_same_fingerprint(kettle_category):
+    """Two submissions in flight at once: the advisory lock makes the second see the first."""
+    first_inside, results = threading.Event(), {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                satisfaction_record(
+                    actor=None, category=kettle_category, quality=5, safety=5, labelling=5, fingerprint="race"
+                )
+                first_inside.set()
+                time.sleep(0.5)  # still uncommitted while the second arrives
+            results["first"] = "saved"
+        finally:
+            connection.close()
+
+    def second() -> None:
+        first_inside.wait(5)
+        try:
+            satisfaction_record(
+                actor=None, category=kettle_category, quality=1, safety=1, labelling=1, fingerprint="race"
+            )
+            results["second"] = "saved"
+        except ValidationError as exc:
+            results["second"] = exc.messages[0]
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert results["first"] == "saved"
+    assert "今天您已就该产品类别提交过问卷" in results["second"]
+    assert SatisfactionResponse.objects.filter(fingerprint="race").count() == 1
