@@ -3,6 +3,8 @@
   "use strict";
 
   // ---------------------------------------------------------------- item-result table (Django formset)
+  var VERDICT_KEYS = { "1": "pass", "2": "fail", "3": "na" };
+
   function setupFormset(table) {
     var prefix = table.getAttribute("data-formset");
     var form = table.closest("form");
@@ -49,6 +51,13 @@
         return;
       }
       var target = event.target;
+      // In a verdict cell, 1/2/3 pick 合格/不合格/不适用 without opening the list.
+      if (target.tagName === "SELECT" && body.contains(target) && VERDICT_KEYS[event.key] && !event.altKey && !event.ctrlKey) {
+        event.preventDefault();
+        target.value = VERDICT_KEYS[event.key];
+        target.dispatchEvent(new Event("change", { bubbles: true }));
+        return;
+      }
       if (event.key !== "Enter" || !body.contains(target) || target.tagName === "TEXTAREA") return;
       // Enter in a cell moves to the next cell like a spreadsheet; on the last cell it adds a row.
       event.preventDefault();

@@ -341,3 +341,81 @@ def test_it_refuses_an_organiser_role_page_to_an_enforcement_officer(client, sam
     client.force_login(officer)
     assert client.get(reverse("supervision:task-create")).status_code == 403
     assert client.post(reverse("supervision:report-entry", args=[sample.code]), {}).status_code == 403
+
+
+def test_it_explains_a_repeat_check_within_six_months(
+    client, reviewer, plan, enterprise, kettle_category, lab, inspector, inspector2, sample
+):
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("supervision:task-create"),
+        {
+            "plan": plan.pk,
+            "enterprise": enterprise.pk,
+            "category": kettle_category.pk,
+            "institution": lab.pk,
+            "samplers": [inspector.pk, inspector2.pk],
+            "due_date": "",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_product_error"' in html and "6个月内同级或下级不得重复抽查" in html and sample.code in html
+    assert Task.objects.count() == 1
+
+
+def test_it_records_a_reinspection_that_replaces_the_verdict(client, inspector, reviewer, sample, lab, today):
+    from tests.supervision.spotcheck_factory import png_file
+
+    approve(inspector, reviewer, sample, ITEMS_ONE_FAIL, notified_on=today - dt.timedelta(days=2))
+    client.force_login(reviewer)
+    client.post(
+        reverse("supervision:objection-create", args=[sample.code]),
+        {"filed_on": today.isoformat(), "reason": "检测方法有误"},
+    )
+    objection = sample.objections.get()
+    url = reverse("supervision:reinspection-create", args=[objection.pk])
+    # a failing re-inspection must name its failed items: the message sits beside that field
+    response = client.post(
+        url,
+        {"institution": lab.pk, "decided_on": today.isoformat(), "verdict": "fail", "fee": "300", "report_no": "FJ-1"},
+    )
+    assert response.status_code == 200
+    assert 'id="id_failed_items_error"' in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "institution": lab.pk,
+            "decided_on": today.isoformat(),
+            "verdict": "pass",
+            "fee": "300",
+            "report_no": "FJ-1",
+            "seal_photo": png_file(),
+        },
+    )
+    assert response.status_code == 302
+    html = client.get(reverse("supervision:sample-detail", args=[sample.code])).content.decode()
+    assert 'class="verdict verdict-pass"' in html and "最终结论" in html
+
+
+def test_it_adds_a_custody_step_and_keeps_a_bad_one_as_typed(client, inspector, sample):
+    client.force_login(inspector)
+    url = reverse("supervision:custody-add", args=[sample.code])
+    response = client.post(url, {"action": "sent", "holder": "", "at": "2026-11-26T09:30", "location": "检验院收样室"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_holder_error"' in html and 'value="检验院收样室"' in html
+    response = client.post(
+        url, {"action": "sent", "holder": "王检", "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+    )
+    assert response.status_code == 302
+    assert sample.custody.filter(action="sent", holder="王检").exists()
+
+
+def test_it_offers_both_import_templates(client, inspector):
+    client.force_login(inspector)
+    csv_response = client.get(reverse("supervision:import-template", args=["csv"]))
+    assert csv_response.status_code == 200 and "样品编号" in csv_response.content.decode("utf-8-sig")
+    xlsx_response = client.get(reverse("supervision:import-template", args=["xlsx"]))
+    assert xlsx_response.status_code == 200 and xlsx_response.content[:2] == b"PK"
+    assert client.get(reverse("supervision:import-template", args=["exe"])).status_code == 404
