@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import logging
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,6 +144,7 @@ def _read_rows(name: str, data: Any) -> Iterator[list[str]]:
         yield [v.strip() for v in row]
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats a few dates many times; strptime is the slow part
 def _parse_date(value: str) -> dt.date | None:
     for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"):
         try:
@@ -452,6 +454,59 @@ def _run(batch: ImportBatch) -> str:
     return ImportStatus.COMMITTED
 
 
+ITEM_COLUMNS = ("report", "seq", "name", "clause", "requirement", "measured", "unit", "verdict")
+
+
+def _copy_items(reports: dict[str, ParsedReport]) -> None:
+    """Insert the item rows with COPY: an order of magnitude faster than INSERTs for 100,000 rows."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    for r in reports.values():
+        for i in r.items:
+            writer.writerow(
+                (
+                    r.report_id,
+                    i["seq"],
+                    i["name"],
+                    i["clause"],
+                    i["requirement"],
+                    i["measured"],
+                    i["unit"],
+                    i["verdict"],
+                )
+            )
+    buf.seek(0)
+    meta = ItemResult._meta
+    columns = ", ".join(meta.get_field(f).column for f in ITEM_COLUMNS)
+    with connection.cursor() as cursor:
+        # An empty unquoted CSV field is NULL to COPY; the text columns hold '' instead.
+        not_null = ", ".join(meta.get_field(f).column for f in ("name", "clause", "requirement", "measured", "unit"))
+        cursor.cursor.copy_expert(
+            f"COPY {meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))", buf
+        )
+
+
+def _copy_report_updates(rows: list[tuple[int, str, str, dt.date | None]]) -> None:
+    """Set each report's derived verdict, number and test date in one UPDATE … FROM a temporary table."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    for pk, verdict, report_no, tested_on in rows:
+        writer.writerow((pk, verdict, report_no, tested_on.isoformat() if tested_on else ""))
+    buf.seek(0)
+    table = TestReport._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE import_report_update (id bigint PRIMARY KEY, verdict text, report_no text, tested_on date)"
+            " ON COMMIT DROP"
+        )
+        cursor.cursor.copy_expert("COPY import_report_update FROM STDIN WITH (FORMAT csv)", buf)
+        cursor.execute(
+            f"UPDATE {table} AS t SET verdict = u.verdict, "  # noqa: S608
+            "report_no = COALESCE(NULLIF(u.report_no, ''), t.report_no), tested_on = COALESCE(u.tested_on, t.tested_on) "
+            "FROM import_report_update AS u WHERE t.id = u.id"
+        )
+
+
 class StaleReports(Exception):
     """Reports submitted between validation and commit: the whole batch is rolled back."""
 
@@ -474,18 +529,20 @@ def _commit(batch: ImportBatch, actor: User, reports: dict[str, ParsedReport], r
     if changed:
         raise StaleReports([r.code for r in changed])
     ItemResult.objects.filter(report_id__in=ids).delete()
-    ItemResult.objects.bulk_create(
-        (ItemResult(report_id=r.report_id, **item) for r in reports.values() for item in r.items),
-        batch_size=INSERT_BATCH,
-    )
-    to_update = []
-    for r in reports.values():
-        report = TestReport(pk=r.report_id)
-        report.verdict = derive_report_verdict(i["verdict"] for i in r.items)
-        report.report_no = r.report_no
-        report.tested_on = r.tested_on
-        to_update.append(report)
-    TestReport.objects.bulk_update(to_update, ["verdict", "report_no", "tested_on"], batch_size=INSERT_BATCH)
+    to_update = [
+        (r.report_id, derive_report_verdict(i["verdict"] for i in r.items), r.report_no, r.tested_on)
+        for r in reports.values()
+    ]
+    if connection.vendor == "postgresql":
+        _copy_items(reports)
+        _copy_report_updates(to_update)
+    else:  # pragma: no cover - the project runs on PostgreSQL; kept for a portable fallback
+        ItemResult.objects.bulk_create(
+            (ItemResult(report_id=r.report_id, **item) for r in reports.values() for item in r.items),
+            batch_size=INSERT_BATCH,
+        )
+        for pk, verdict, report_no, tested_on in to_update:
+            TestReport.objects.filter(pk=pk).update(verdict=verdict, report_no=report_no, tested_on=tested_on)
     # One audit row per report (its history shows the import) and one for the batch.
     report_type = ContentType.objects.get_for_model(TestReport)
     AuditEvent.objects.bulk_create(
@@ -502,11 +559,11 @@ def _commit(batch: ImportBatch, actor: User, reports: dict[str, ParsedReport], r
                 after={
                     "batch": batch.pk,
                     "items": len(r.items),
-                    "verdict": report.verdict,
+                    "verdict": update[1],
                     "failed": sum(1 for i in r.items if i["verdict"] == ItemVerdict.FAIL),
                 },
             )
-            for r, report in zip(reports.values(), to_update, strict=True)
+            for r, update in zip(reports.values(), to_update, strict=True)
         ],
         batch_size=INSERT_BATCH,
     )
