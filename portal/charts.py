@@ -20,7 +20,7 @@ from portal.stats import RateRow
 BAR = "#0b5cad"
 INK = "#1b1f24"
 GRID = "#c4ccd4"
-LABEL_CHARS = 10
+LABEL_CHARS = 8
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def _svg_open(chart_id: str, title: str, description: str, width: int, height: i
 
 def bar_chart(*, chart_id: str, title: str, rows: Sequence[RateRow]) -> Chart:
     """Horizontal bars of pass rates (0–100 %), in the order given (by code, never by rate)."""
-    label_w, bar_w, value_w, row_h, top = 150, 360, 70, 26, 24
+    label_w, bar_w, value_w, row_h, top = 120, 250, 60, 26, 24
     width = label_w + bar_w + value_w
     height = top + row_h * max(len(rows), 1) + 8
     description = _("各组合格率条形图，0 至 100%%；数字见旁边的表格。共 %(n)s 组。") % {"n": len(rows)}
@@ -111,7 +111,7 @@ def bar_chart(*, chart_id: str, title: str, rows: Sequence[RateRow]) -> Chart:
 
 def line_chart(*, chart_id: str, title: str, rows: Sequence[RateRow]) -> Chart:
     """Pass rate by period, oldest first; a period with no batches leaves a gap in the line."""
-    left, right, top, bottom, plot_w, plot_h = 44, 32, 16, 40, 520, 200
+    left, right, top, bottom, plot_w, plot_h = 44, 32, 16, 40, 380, 180
     width, height = left + plot_w + right, top + plot_h + bottom
     n = len(rows)
     description = _("合格率折线图，按季度从早到晚；数字见旁边的表格。共 %(n)s 个季度。") % {"n": n}
