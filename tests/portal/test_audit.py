@@ -292,3 +292,50 @@ def test_it_shows_the_audit_trail_read_only_and_scoped(
     assert shown == ["440106"]
     client.force_login(staff(inspector))
     assert client.get("/admin/portal/auditevent/").status_code == 403
+
+
+def test_it_creates_a_staff_account_in_the_admin_bound_to_a_region_with_roles(client, administrator):
+    from portal.models import User
+
+    client.force_login(administrator)
+    response = client.post(
+        "/admin/portal/user/add/",
+        {
+            "username": "fs_inspector",
+            "usable_password": "true",
+            "password1": "a-long-demo-pass-123",
+            "password2": "a-long-demo-pass-123",
+            "full_name": "佛检",
+            "region": "440600",
+            "roles": ["inspector"],
+            "enforcement_id": "44060001",
+            "is_staff": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user = User.objects.get(username="fs_inspector")
+    assert (user.region_id, user.roles, user.is_superuser) == ("440600", ["inspector"], False)
+    row = AuditEvent.objects.get()
+    assert (row.action, row.before, row.after["roles"]) == (AuditAction.RECORD_CREATED, None, ["inspector"])
+    assert "password" not in row.after
+
+
+def test_it_keeps_a_city_administrator_from_creating_accounts_elsewhere(client):
+    from tests.conftest import make_user
+
+    gz_admin = make_user("gz_admin", "440100", "administrator", is_staff=True)
+    client.force_login(gz_admin)
+    response = client.post(
+        "/admin/portal/user/add/",
+        {
+            "username": "sz_someone",
+            "usable_password": "true",
+            "password1": "a-long-demo-pass-123",
+            "password2": "a-long-demo-pass-123",
+            "region": "440300",
+            "roles": ["inspector"],
+        },
+    )
+    assert response.status_code == 200
+    assert "region" in response.context["adminform"].form.errors
+    assert not AuditEvent.objects.exists()

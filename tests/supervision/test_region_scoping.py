@@ -243,3 +243,42 @@ def test_it_lets_only_administrators_edit_the_catalogue(client, inspector, admin
     assert client.get("/admin/supervision/productcategory/add/").status_code == 403
     client.force_login(administrator)
     assert client.get("/admin/supervision/productcategory/add/").status_code == 200
+
+
+# ---------------------------------------------------------------- the resident ID number: authorised view only
+
+
+@pytest.mark.parametrize(
+    ("persona", "full"),
+    [
+        ("inspector", False),
+        ("reviewer", False),
+        ("official", False),
+        ("enforcement_officer", True),
+        ("administrator", True),
+    ],
+)
+def test_it_shows_the_full_id_number_only_to_administrators_and_enforcement(request, client, records, persona, full):
+    user = request.getfixturevalue(persona)
+    user.is_staff = True
+    user.save()
+    person = Person.objects.get(pk=records["tianhe"]["persons"])
+    client.force_login(user)
+    api = client.get(f"/api/persons/{person.pk}/").json()
+    assert api["id_number"] == (person.id_number if full else person.masked_id)
+    assert api["masked_id"] == person.masked_id
+    listing = client.get("/admin/supervision/person/").content.decode()
+    change = client.get(f"/admin/supervision/person/{person.pk}/change/").content.decode()
+    for page in (listing, change):
+        assert (person.id_number in page) is full
+        assert person.masked_id in page or full
+
+
+def test_it_lets_only_authorised_staff_search_persons_by_id_number(client, inspector, enforcement_officer, records):
+    person = Person.objects.get(pk=records["tianhe"]["persons"])
+    for user, found in ((inspector, 0), (enforcement_officer, 1)):
+        user.is_staff = True
+        user.save()
+        client.force_login(user)
+        response = client.get("/admin/supervision/person/", {"q": person.id_number})
+        assert len(response.context["cl"].result_list) == found
