@@ -13,6 +13,7 @@ urlpatterns = [
     path("tasks/new/", views.task_create, name="task-create"),
     path("tasks/<int:task_id>/sample/", views.sample_record, name="sample-record"),
     path("tasks/<int:task_id>/refusal/", views.sample_refusal, name="sample-refusal"),
+    path("samples/to-enter/", views.to_enter_list, name="to-enter"),
     path("samples/awaiting-deadline/", views.awaiting_deadline_list, name="awaiting-deadline"),
     path("samples/final/", views.final_list, name="final-list"),
     path("samples/<str:code>/", views.sample_detail, name="sample-detail"),

@@ -564,6 +564,14 @@ def _sample_list(request: HttpRequest, qs: QuerySet[Sample], *, title: str, kind
 
 
 @login_required
+def to_enter_list(request: HttpRequest) -> HttpResponse:
+    qs = spotcheck_selectors.samples_for(request.user, as_of=timezone.localdate()).filter(
+        refused=False, report__status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]
+    )
+    return _sample_list(request, qs, title=_("待录入/修改的检验结果"), kind="enter")
+
+
+@login_required
 def awaiting_deadline_list(request: HttpRequest) -> HttpResponse:
     qs = spotcheck_selectors.awaiting_objection_deadline(request.user, timezone.localdate())
     return _sample_list(request, qs, title=_("异议期内的结果"), kind="window")

@@ -89,11 +89,13 @@ def test_it_shows_an_inspector_every_page_of_the_day(client, inspector, task, sa
         reverse("supervision:report-entry", args=[sample.code]),
         reverse("supervision:awaiting-deadline"),
         reverse("supervision:final-list"),
+        reverse("supervision:to-enter"),
         reverse("supervision:import-page"),
     ]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
+    assert sample.code in client.get(reverse("supervision:to-enter")).content.decode()
     detail = client.get(reverse("supervision:sample-detail", args=[sample.code])).content.decode()
     assert "<svg" in detail and sample.code in detail
     assert "填写抽样单" in detail  # the timeline shows the recording act
