@@ -278,7 +278,9 @@ def sample_refusal(request: HttpRequest, task_id: int) -> HttpResponse:
 def _qr_svg(request: HttpRequest, sample: Sample, scale: int = 3) -> str:
     url = request.build_absolute_uri(reverse("supervision:sample-detail", args=[sample.code]))
     qr = segno.make(f"{sample.code}\n{url}", error="m")
-    return qr.svg_inline(scale=scale, title=_("样品 %(code)s 的二维码") % {"code": sample.code}, svgclass="qr")
+    return qr.svg_inline(
+        scale=scale, title=_("样品 %(code)s 的二维码") % {"code": sample.code}, svgclass="qr", omitsize=True
+    )
 
 
 def _sample_context(request: HttpRequest, sample: Sample) -> dict[str, Any]:
