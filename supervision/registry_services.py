@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import audit_record, snapshot
 from portal.models import AuditAction, User
-from portal.permissions import ADMINISTRATORS, LICENCE_EDITORS, REGISTRY_EDITORS
+from portal.permissions import ADMINISTRATORS, ID_NUMBER_READERS, LICENCE_EDITORS, REGISTRY_EDITORS
 from supervision.models import (
     Appointment,
     Enterprise,
@@ -187,6 +187,12 @@ def person_create(*, actor: User, name: str, id_number: str) -> Person:
 def person_update(*, actor: User, person: Person, **changes: Any) -> Person:
     _require_role(actor, REGISTRY_EDITORS)
     person = Person.objects.select_for_update().get(pk=person.pk)
+    new_number = (changes.get("id_number") or person.id_number).strip().upper()
+    if new_number != person.id_number and not actor.has_role(*ID_NUMBER_READERS):
+        # who may not read the full number may not rewrite it either
+        raise PermissionDenied(_("只有管理员和执法人员可以更正居民身份证号码。"))
+    if "id_number" in changes:
+        changes["id_number"] = new_number
     before = record_snapshot(person)
     _apply(person, changes, ("name", "id_number"))
     person.full_clean()

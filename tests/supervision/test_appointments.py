@@ -18,7 +18,7 @@ D = dt.date
 
 
 def person(name: str, n: int) -> Person:
-    body = f"4401061980{n:02d}01123"
+    body = f"4401061990{n:02d}01123"
     return Person.objects.create(name=name, id_number=body + ric.calc_check_digit(body + "0"))
 
 

@@ -36,7 +36,7 @@ def records(administrator, enterprise, shenzhen_enterprise, kettle_category):
     """A full set of registry records in 天河 (inside 广州) and in 深圳南山 (outside)."""
     out = {}
     for key, ent, n in (("tianhe", enterprise, 1), ("shenzhen", shenzhen_enterprise, 2)):
-        person = Person.objects.create(name=f"法人{n}", id_number=resident_id(f"4401061980010{n}123"))
+        person = Person.objects.create(name=f"法人{n}", id_number=resident_id(f"4401061990010{n}123"))
         appointment = Appointment.objects.create(
             person=person, enterprise=ent, role="legal_rep", start=dt.date(2020, 1, 1)
         )
@@ -282,3 +282,20 @@ def test_it_lets_only_authorised_staff_search_persons_by_id_number(client, inspe
         client.force_login(user)
         response = client.get("/admin/supervision/person/", {"q": person.id_number})
         assert len(response.context["cl"].result_list) == found
+
+
+def test_it_lets_only_authorised_staff_correct_an_id_number(client, inspector, enforcement_officer, records):
+    person = Person.objects.get(pk=records["tianhe"]["persons"])
+    corrected = resident_id("44010619900109123")
+    client.force_login(inspector)
+    response = client.patch(f"/api/persons/{person.pk}/", {"id_number": corrected}, content_type="application/json")
+    assert response.status_code == 403
+    assert (
+        client.patch(f"/api/persons/{person.pk}/", {"name": "法人甲"}, content_type="application/json").status_code
+        == 200
+    )
+    client.force_login(enforcement_officer)
+    response = client.patch(f"/api/persons/{person.pk}/", {"id_number": corrected}, content_type="application/json")
+    assert response.status_code == 200
+    person.refresh_from_db()
+    assert (person.name, person.id_number) == ("法人甲", corrected)
