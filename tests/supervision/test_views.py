@@ -421,3 +421,71 @@ def test_it_offers_both_import_templates(client, inspector):
     xlsx_response = client.get(reverse("supervision:import-template", args=["xlsx"]))
     assert xlsx_response.status_code == 200 and xlsx_response.content[:2] == b"PK"
     assert client.get(reverse("supervision:import-template", args=["exe"])).status_code == 404
+
+
+def test_it_paginates_tasks_and_keeps_the_filters_in_the_page_links(
+    client, reviewer, plan, enterprise, kettle_category, lab
+):
+    for _ in range(30):
+        Task.objects.create(
+            plan=plan,
+            region=enterprise.region,
+            enterprise=enterprise,
+            field="production",
+            category=kettle_category,
+            institution=lab,
+            created_by=reviewer,
+        )
+    client.force_login(reviewer)
+    html = client.get(reverse("supervision:task-list") + "?field=production&o=-created_at").content.decode()
+    assert "第 1 / 2 页，共 30 条" in html
+    assert 'href="?field=production&amp;o=-created_at&amp;page=2"' in html
+    html = client.get(reverse("supervision:task-list") + "?field=production&o=-created_at&page=2").content.decode()
+    assert html.count('<th scope="row">') == 5
+
+
+def test_it_makes_a_plan_through_the_page(client, reviewer, kettle_category):
+    from supervision.models import Plan
+
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("supervision:plan-create"),
+        {
+            "title": "2026年第四季度电水壶市级监督抽查",
+            "level": "city",
+            "year": "2026",
+            "quarter": "4",
+            "field": "production",
+            "categories": [kettle_category.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert Plan.objects.get().title == "2026年第四季度电水壶市级监督抽查"
+    # a city bureau cannot organise a national check: the service's message sits beside the level
+    response = client.post(
+        reverse("supervision:plan-create"),
+        {
+            "title": "国家级",
+            "level": "national",
+            "year": "2026",
+            "quarter": "4",
+            "field": "production",
+            "categories": [kettle_category.pk],
+        },
+    )
+    assert response.status_code == 200 and 'id="id_level_error"' in response.content.decode()
+
+
+def test_it_shows_the_withdraw_form_only_inside_the_region(client, inspector, reviewer, outsider, sample, today):
+    from supervision.services import objection_file
+
+    approve(inspector, reviewer, sample, ITEMS_ONE_FAIL, notified_on=today)
+    objection = objection_file(actor=reviewer, sample=sample, reason="不服", filed_on=today)
+    client.force_login(reviewer)
+    assert client.get(reverse("supervision:objection-withdraw", args=[objection.pk])).status_code == 200
+    assert client.get(reverse("supervision:reinspection-create", args=[objection.pk])).status_code == 200
+    sz_reviewer = make_user("sz_reviewer", "440300", Role.REVIEWER)
+    client.force_login(sz_reviewer)
+    assert client.get(reverse("supervision:objection-withdraw", args=[objection.pk])).status_code == 404
+    client.force_login(outsider)
+    assert client.get(reverse("supervision:objection-withdraw", args=[objection.pk])).status_code == 403
