@@ -315,7 +315,9 @@ def _sample_context(request: HttpRequest, sample: Sample) -> dict[str, Any]:
         and not sample.refused
         and (report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)),
         "can_review": user.has_role(Role.REVIEWER) and report is not None and report.status == ReportStatus.SUBMITTED,
-        "can_object": user.has_role(Role.REVIEWER) and notice is not None and open_objection is None,
+        "can_object": user.has_role(Role.REVIEWER)
+        and notice is not None
+        and not any(o.status != ObjectionStatus.WITHDRAWN for o in objections),
         "can_custody": user.has_role(Role.INSPECTOR, Role.REVIEWER),
         "can_decide_objection": open_objection is not None and user.has_role(Role.REVIEWER),
         "today": today,
