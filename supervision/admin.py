@@ -247,7 +247,7 @@ class LicenceEventInline(AuditedInlineMixin, admin.TabularInline):
     """The status history: read-only; a new event is recorded with the form above."""
 
     model = LicenceEvent
-    fields = ("on", "kind", "reason", "actor", "created_at")
+    fields = ("on", "kind", "reason", "recorded_by", "recorded_at")
     readonly_fields = fields
     extra = 0
     allow_add = False
@@ -256,6 +256,17 @@ class LicenceEventInline(AuditedInlineMixin, admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("actor", "licence")
+
+    @admin.display(description=_("登记人"))
+    def recorded_by(self, obj: LicenceEvent) -> str:
+        return str(obj.actor)
+
+    @admin.display(description=_("登记时间"))
+    def recorded_at(self, obj: LicenceEvent) -> str:
+        return f"{timezone.localtime(obj.created_at):%Y-%m-%d %H:%M}"
 
 
 @admin.register(Licence)
