@@ -246,7 +246,10 @@ class BaseItemFormSet(forms.BaseFormSet):
 
     def items(self) -> list[dict[str, Any]]:
         """The rows to save: every catalogue row, and each added row the user typed into."""
-        return [dict(row) for row in self.cleaned_data if row]
+        return [dict(self.forms[i].cleaned_data) for i in self.saved_form_indexes()]
+
+    def saved_form_indexes(self) -> list[int]:
+        return [i for i, row in enumerate(self.cleaned_data) if row]
 
 
 ItemFormSet = forms.formset_factory(ItemRowForm, formset=BaseItemFormSet, extra=0)

@@ -6,6 +6,7 @@ role here and again in its service (a 403). Rules live in supervision/services.p
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import segno
@@ -425,20 +426,27 @@ def report_entry(request: HttpRequest, code: str) -> HttpResponse:
 ITEM_KEYS = ("name", "clause", "requirement", "measured", "unit", "verdict")
 
 
+ROW_MESSAGE = re.compile(r"^第(\d+)项[：:]")
+ROW_MESSAGE_FIELDS = (("实测值", "measured"), ("判定", "verdict"), ("名称", "name"), ("项目", "name"))
+
+
 def _attach_report_errors(header: ReportHeaderForm, formset: Any, exc: ValidationError) -> None:
-    """Service errors: header fields beside themselves; `items` (or `items.<n>.<field>`) beside the row cell."""
+    """Service errors beside their place: header fields beside themselves, a row's message ("第n项：…", n
+    counting the rows sent) beside the cell it names, anything else above the table."""
     if not hasattr(exc, "error_dict"):
         header.add_error(None, exc.messages)
         return
+    sent = formset.saved_form_indexes()
     for key, msgs in exc.message_dict.items():
-        parts = key.replace("-", ".").split(".")
-        if parts[0] == "items" and len(parts) == 3 and parts[1].isdigit():
-            index, field = int(parts[1]), parts[2]
-            if index < len(formset.forms) and field in formset.forms[index].fields:
-                formset.forms[index].add_error(field, msgs)
-                continue
-        if key == "items" or parts[0] == "items":
-            formset._non_form_errors = formset.error_class(list(formset.non_form_errors()) + list(msgs))
+        if key == "items":
+            for msg in msgs:
+                match = ROW_MESSAGE.match(msg)
+                n = int(match.group(1)) if match else 0
+                field = next((f for word, f in ROW_MESSAGE_FIELDS if word in msg), "name")
+                if 1 <= n <= len(sent):
+                    formset.forms[sent[n - 1]].add_error(field, msg)
+                else:
+                    formset._non_form_errors = formset.error_class([*formset.non_form_errors(), msg])
         elif key in header.fields:
             header.add_error(key, msgs)
         else:
