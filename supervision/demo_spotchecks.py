@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
@@ -56,6 +57,7 @@ class Team:
 class Story:
     today: dt.date
     rng: random.Random
+    clock: Any
     items: dict[int, list[CatalogueItem]] = field(default_factory=dict)
     labs: dict[int, list[Institution]] = field(default_factory=dict)
     used: set[int] = field(default_factory=set)
@@ -74,16 +76,21 @@ def _moment(day: dt.date, hour: int = 10) -> dt.datetime:
     )
 
 
-class _Backdate:
-    """Move the audit rows an act wrote (and the review stamps) to the story's day."""
+class _Clock:
+    """Move the audit rows the last act wrote to the story's day (one UPDATE … RETURNING per act)."""
 
     def __init__(self) -> None:
         self.last = AuditEvent.objects.aggregate(m=Max("id"))["m"] or 0
 
     def to(self, day: dt.date, hour: int = 10) -> None:
-        moment = _moment(day, hour)
-        AuditEvent.objects.filter(id__gt=self.last).update(at=moment)
-        self.last = AuditEvent.objects.aggregate(m=Max("id"))["m"] or self.last
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {AuditEvent._meta.db_table} SET at = %s WHERE id > %s RETURNING id",  # noqa: S608
+                [_moment(day, hour), self.last],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        if ids:
+            self.last = max(ids)
 
 
 def _quarter_start(year: int, quarter: int) -> dt.date:
@@ -171,7 +178,7 @@ def _run_sample(
 ) -> Sample | None:
     """Take one task through the acts up to `state`, each on its day of the story."""
     rng, today = story.rng, story.today
-    clock = _Backdate()
+    clock = story.clock
     if state == "refused":
         sample = services.sample_record_refusal(
             actor=team.inspector,
@@ -332,7 +339,7 @@ def _city_plans(
         if not chosen:
             return
         categories = {p.category_id: p.category for p in chosen}
-        clock = _Backdate()
+        clock = story.clock
         plan = services.plan_create(
             actor=team.planner,
             title=f"{quarter[0]}年第{quarter[1]}季度{region_name}{PlanLevel(level).label}产品质量监督抽查",
@@ -364,7 +371,7 @@ def _task_and_sample(
         return None
     assigned_on = sampled_on - dt.timedelta(days=7)
     try:
-        clock = _Backdate()
+        clock = story.clock
         task = services.task_create(
             actor=team.planner,
             plan=plan,
@@ -400,7 +407,7 @@ def _circulation_plan(story: Story, team: Team, authority: Authority, shops: lis
     chosen = pool[:12]
     if not chosen or not shops:
         return
-    clock = _Backdate()
+    clock = story.clock
     plan = services.plan_create(
         actor=team.planner,
         title=f"{year}年第{quarter}季度{authority.region.name}流通领域产品质量监督抽查",
@@ -425,7 +432,7 @@ def seed(*, rng: random.Random | None = None, **kwargs: Any) -> dict[str, int]:
     needed = ("gz_inspector", "gz_inspector2", "gz_reviewer", "gz_official")
     if any(name not in users for name in needed):
         return {"samples": 0}
-    story = Story(today=timezone.localdate(), rng=rng)
+    story = Story(today=timezone.localdate(), rng=rng, clock=_Clock())
     for ci in CatalogueItem.objects.order_by("category_id", "seq", "id"):
         story.items.setdefault(ci.category_id, []).append(ci)
     for inst in Institution.objects.filter(suspended=False, valid_from__lte=story.today, valid_to__gte=story.today):

@@ -107,6 +107,23 @@ ITEM_VERDICT_WORDS = {
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
+# full_clean() re-reads every foreign key to check it exists; the acts receive those records
+# already loaded (and checked for region), so the existence queries are skipped. Uniqueness of a
+# sample's code and task is guarded by the advisory lock and the task check in the act.
+FK_CHECKED_TASK = [
+    "plan",
+    "region",
+    "enterprise",
+    "producer",
+    "category",
+    "product",
+    "institution",
+    "origin_sample",
+    "cost_payer",
+    "created_by",
+]
+FK_CHECKED_SAMPLE = ["task", "region", "recorded_by"]
+
 
 # ---------------------------------------------------------------- guards
 
@@ -273,7 +290,7 @@ def plan_create(
         region=authority.region,
         created_by=actor,
     )
-    plan.full_clean()
+    plan.full_clean(exclude=["authority", "region", "created_by"])
     plan.save()
     plan.categories.set(cats)
     audit_record(
@@ -359,7 +376,7 @@ def _new_task(
         due_date=due_date,
         created_by=actor,
     )
-    task.full_clean()
+    task.full_clean(exclude=FK_CHECKED_TASK)
     task.save()
     task.samplers.set(samplers)
     return task
@@ -527,7 +544,7 @@ def sample_record(*, actor: User, task: Task, samplers: Iterable[User], sampled_
     )
     if task.field == Field.ONLINE and not sample.place_url:
         sample.place_url = task.shop_url
-    sample.full_clean()
+    sample.full_clean(exclude=FK_CHECKED_SAMPLE, validate_unique=False)
     sample.save()
     sample.samplers.set(people)
     SampleCustody.objects.create(
@@ -594,7 +611,7 @@ def sample_record_refusal(
         product_name=task.product.name if task.product else task.category.name,
         place=task.shop_name or task.enterprise.address,
     )
-    sample.full_clean()
+    sample.full_clean(exclude=FK_CHECKED_SAMPLE, validate_unique=False)
     sample.save()
     sample.samplers.set(people)
     audit_record(
@@ -679,7 +696,7 @@ def custody_record(
     )
     if photo is not None:
         row.photo = photo
-    row.full_clean()
+    row.full_clean(exclude=["sample", "actor"])
     row.save()
     audit_record(
         actor=actor,
@@ -1104,7 +1121,7 @@ def reinspection_record(
     )
     if seal_photo is not None:
         reinspection.seal_photo = seal_photo
-    reinspection.full_clean()
+    reinspection.full_clean(exclude=["objection", "institution", "recorded_by"], validate_unique=False)
     reinspection.save()
     before = snapshot(objection)
     objection.status = ObjectionStatus.DECIDED
