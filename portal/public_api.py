@@ -45,8 +45,9 @@ def results(request: HttpRequest) -> HttpResponse:
         next_url = f"{request.path}?{params.urlencode()}"
     return _json(
         {
-            "count": page.count,
-            "count_capped": page.capped,
+            # counted with the first page only: a cursor page answers null
+            "count": None if state["cursor"] else page.count,
+            "count_capped": None if state["cursor"] else page.capped,
             "next_cursor": page.next_cursor,
             "next": next_url,
             "results": page.rows,

@@ -34,7 +34,7 @@ from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
-from supervision.models import PublishedResult, Region, RegionLevel, SearchTerm, Verdict
+from supervision.models import PublishedResult, SearchTerm, Verdict
 
 # CJK Unified Ideographs, extension A and compatibility ideographs.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -120,11 +120,54 @@ def vector_literal(positions: dict[str, list[int]]) -> str:
     )
 
 
+TAG_POSITION = MAX_POSITION
+
+
+def row_tags(get: Any) -> list[str]:
+    """Filter lexemes of a row ("!fail", "!c440100", ...): they let the GIN index answer the
+    failures-only default and the filters together with the words, so the heap is read for few
+    rows. User text can never produce them: query lexemes are Han characters and [0-9a-z]."""
+    tags = []
+    if get("verdict") in FAILURE_VERDICTS:
+        tags.append("!fail")
+    region = str(get("region_id") or "")
+    if region:
+        tags += [f"!r{region}", f"!c{region[:4]}00"]
+    for prefix, name in (("!f", "field"), ("!l", "level"), ("!k", "category_id"), ("!i", "institution_id")):
+        value = get(name)
+        if value not in (None, ""):
+            tags.append(f"{prefix}{value}")
+    if get("year") and get("quarter"):
+        tags += [f"!y{get('year')}", f"!y{get('year')}q{get('quarter')}"]
+    return tags
+
+
+def filter_tags(filters: SearchFilters, include_passes: bool) -> list[str]:
+    """The filter lexemes a search needs: the same names row_tags gives a row."""
+    tags = [] if include_passes else ["!fail"]
+    if filters.region and len(filters.region) == 6 and not filters.region.endswith("0000"):
+        tags.append(f"!c{filters.region}" if filters.region.endswith("00") else f"!r{filters.region}")
+    for prefix, value in (
+        ("!f", filters.field),
+        ("!l", filters.level),
+        ("!k", filters.category),
+        ("!i", filters.institution),
+    ):
+        if value not in (None, ""):
+            tags.append(f"{prefix}{value}")
+    if filters.year and filters.quarter:
+        tags.append(f"!y{filters.year}q{filters.quarter}")
+    elif filters.year:
+        tags.append(f"!y{filters.year}")
+    return tags
+
+
 def document_vector(row: dict[str, Any] | Any) -> tuple[str, frozenset[str]]:
     """The tsvector literal of a published row (dict or object) and its set of lexemes."""
     get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name, ""))
-    literals: list[str] = []
-    terms: frozenset[str] = frozenset()
+    tags = row_tags(get)
+    literals: list[str] = [" ".join(f"'{t}':{TAG_POSITION}" for t in tags)] if tags else []
+    terms: frozenset[str] = frozenset(tags)
     for index, name in enumerate(SEARCH_FIELDS):
         text = get(name)
         if text:
@@ -176,7 +219,7 @@ def is_counted(term: str) -> bool:
     """Whether SearchTerm keeps a row count for the lexeme: every Han lexeme and Latin ones up to
     3 characters. Longer Latin lexemes (model-number prefixes) are many and nearly unique; counting
     them would make the table as big as the index, and they are rare enough to go to the GIN index."""
-    return len(term) <= COUNTED_LATIN_LEN or not term.isascii()
+    return len(term) <= COUNTED_LATIN_LEN or not term.isascii() or term.startswith("!")
 
 
 def term_rows(terms: Sequence[str]) -> dict[str, int | None]:
@@ -263,12 +306,12 @@ LIST_FIELDS: tuple[str, ...] = (
 
 
 def _region_filter(code: str) -> Q:
-    region = Region.objects.filter(code=code).only("code", "level").first() if code else None
-    if region is None or region.level == RegionLevel.PROVINCE:
+    """GB/T 2260: xx0000 a province (everything here), xxxx00 a city, else a county."""
+    if not code or code.endswith("0000"):
         return Q()
-    if region.level == RegionLevel.CITY:
-        return Q(city_code=region.code)
-    return Q(region_id=region.code)
+    if code.endswith("00"):
+        return Q(city_code=code)
+    return Q(region_id=code)
 
 
 def _filtered(filters: SearchFilters, include_passes: bool) -> models.QuerySet[PublishedResult]:
@@ -315,16 +358,20 @@ def search_published(
     filters = filters or SearchFilters()
     limit = max(1, min(limit, 100))
     parsed = parse_query(q)
-    plan = "date"
+    tags = filter_tags(filters, include_passes)
     qs = _filtered(filters, include_passes)
-    if not parsed.empty:
-        rows_by_term = term_rows(parsed.terms)
-        rarest = min(n if n is not None else 0 for n in rows_by_term.values())
+    plan = "date"
+    terms = [*parsed.terms, *tags]
+    tsquery = " & ".join([*(f"'{t}'" for t in tags), *([f"({parsed.tsquery})"] if not parsed.empty else [])])
+    if terms:
+        rows_by_term = term_rows(terms)
         if 0 in rows_by_term.values():
             return SearchPage(rows=[], next_cursor=None, count=0, capped=False, plan="impossible")
-        qs = qs.filter(RawSQL("search @@ %s::tsquery", [parsed.tsquery], output_field=models.BooleanField()))
-        if rarest < COMMON_TERM_ROWS:
-            plan = "gin"
+        rarest = min(n if n is not None else 0 for n in rows_by_term.values())
+        if not parsed.empty or any(t != "!fail" for t in tags):
+            qs = qs.filter(RawSQL("search @@ %s::tsquery", [tsquery], output_field=models.BooleanField()))
+            if rarest < COMMON_TERM_ROWS:
+                plan = "gin"
     position = decode_cursor(cursor)
     if position is not None:
         op = ">" if filters.ascending else "<"
@@ -350,8 +397,13 @@ def search_published(
         rows = rows[:limit]
         next_cursor = encode_cursor(rows[-1]["published_on"], rows[-1]["id"])
     count, capped = len(rows), False
-    if with_count and (next_cursor is not None or position is not None):
-        count = _capped_count(qs if position is None else _without_cursor(filters, include_passes, parsed))
+    # The count is shown with the first page only; later pages (a cursor) skip it.
+    if with_count and next_cursor is not None and position is None:
+        # the index alone can count when every filter is a tag (date ranges and a quarter without a year are not)
+        tags_cover = not (
+            filters.date_from or filters.date_to or filters.enterprise or (filters.quarter and not filters.year)
+        )
+        count = _capped_count(qs, tsquery if plan == "gin" and tags_cover else None)
         capped = count > COUNT_CAP
         count = min(count, COUNT_CAP)
     return SearchPage(rows=rows, next_cursor=next_cursor, count=count, capped=capped, plan=plan)
@@ -364,10 +416,19 @@ def _without_cursor(filters: SearchFilters, include_passes: bool, parsed: Parsed
     return qs
 
 
-def _capped_count(qs: models.QuerySet) -> int:
-    sql, params = qs.order_by().values("id")[: COUNT_CAP + 1].query.sql_with_params()
+def _capped_count(qs: models.QuerySet, tsquery: str | None) -> int:
+    """Matches up to COUNT_CAP + 1. When the index holds every condition (words and filter tags),
+    count from it alone — PostgreSQL's bitmap scan then skips reading all-visible heap pages; this
+    count includes a corrected original next to its correction, a difference of a few rows."""
+    if tsquery is not None:
+        table = PublishedResult._meta.db_table
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE search @@ %s::tsquery LIMIT {COUNT_CAP + 1}) c"  # noqa: S608
+        params: list[Any] = [tsquery]
+    else:
+        inner, inner_params = qs.order_by().values("id")[: COUNT_CAP + 1].query.sql_with_params()
+        sql, params = f"SELECT count(*) FROM ({inner}) AS capped", list(inner_params)  # noqa: S608
     with connection.cursor() as cur:
-        cur.execute(f"SELECT count(*) FROM ({sql}) AS capped", params)  # noqa: S608 - compiled by the ORM
+        cur.execute(sql, params)
         return int(cur.fetchone()[0])
 
 
