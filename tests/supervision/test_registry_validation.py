@@ -216,3 +216,10 @@ def test_it_shows_the_id_number_message_in_the_admin(client, clerk):
     assert response.status_code == 200
     assert "居民身份证号码" in response.context["adminform"].form.errors["id_number"][0]
     assert not Person.objects.exists()
+
+
+def test_it_speaks_chinese_in_the_admin_by_default(client, clerk):
+    client.force_login(clerk)
+    page = client.get("/admin/supervision/enterprise/add/").content.decode()
+    for text in ("增加 企业", "统一社会信用代码", "所在行政区划", "保存"):
+        assert text in page
