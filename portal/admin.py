@@ -117,3 +117,7 @@ class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # the "history" button of every audited record links here filtered by target
+        return lookup == "target_id" or super().lookup_allowed(lookup, value, request)

@@ -12,8 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from portal.models import AuditAction
 from portal.permissions import REGISTRY_EDITORS, is_staff_member
@@ -94,6 +99,18 @@ class AuditedAdminMixin(RolePermissionMixin, RegionScopedFieldsMixin):
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         return _scoped(self.model, request, super().get_queryset(request))  # type: ignore[misc,attr-defined]
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        """ "History" opens the record's audit trail (before and after of every change) for those who may read it."""
+        from portal.models import AuditEvent
+
+        obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+        audit_admin = self.admin_site._registry.get(AuditEvent)  # type: ignore[attr-defined]
+        if obj is None or audit_admin is None or not audit_admin.has_view_permission(request):
+            return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+        content_type = ContentType.objects.get_for_model(self.model)  # type: ignore[attr-defined]
+        query = urlencode({"target_type__id__exact": content_type.pk, "target_id": obj.pk})
+        return redirect(f"{reverse('admin:portal_auditevent_changelist')}?{query}")
 
     # -- the audit trail
 

@@ -339,3 +339,14 @@ def test_it_keeps_a_city_administrator_from_creating_accounts_elsewhere(client):
     assert response.status_code == 200
     assert "region" in response.context["adminform"].form.errors
     assert not AuditEvent.objects.exists()
+
+
+def test_it_opens_the_audit_trail_from_the_history_button(client, administrator, enterprise, shenzhen_enterprise):
+    services.enterprise_update(actor=administrator, enterprise=enterprise, phone="1")
+    services.enterprise_update(actor=administrator, enterprise=enterprise, phone="2")
+    services.enterprise_update(actor=administrator, enterprise=shenzhen_enterprise, phone="3")
+    client.force_login(administrator)
+    response = client.get(f"/admin/supervision/enterprise/{enterprise.pk}/history/", follow=True)
+    assert response.status_code == 200
+    shown = response.context["cl"].result_list
+    assert [(e.target_id, e.after["phone"]) for e in shown] == [(str(enterprise.pk), "2"), (str(enterprise.pk), "1")]
