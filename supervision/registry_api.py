@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -57,6 +59,22 @@ class ScopedViewSetMixin:
         return scoped(self.model, self.request.user, qs)  # type: ignore[attr-defined]
 
 
+class EnterpriseFilter(django_filters.FilterSet):
+    within = django_filters.CharFilter(
+        label=_("行政区划（含下级）"),
+        method="filter_within",
+        help_text=_("GB/T 2260区划代码，如440100（广州市及其所辖区县）"),
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ("region", "registration_status", "uscc")
+
+    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        region = Region.objects.filter(code=value).first()
+        return queryset.filter(region__code__startswith=region.prefix) if region else queryset.none()
+
+
 class RegionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """行政区划 visible to the user (theirs and below)."""
 
@@ -90,7 +108,7 @@ class EnterpriseViewSet(
     model = Enterprise
     serializer_class = s.EnterpriseSerializer
     permission_classes = [HasRole(*REGISTRY_EDITORS)]
-    filterset_fields = ("region", "registration_status", "uscc")
+    filterset_class = EnterpriseFilter
     search_fields = ("name", "uscc")
     ordering_fields = ("name", "uscc", "created_at")
     select_related = ("region",)

@@ -299,3 +299,21 @@ def test_it_lets_only_authorised_staff_correct_an_id_number(client, inspector, e
     assert response.status_code == 200
     person.refresh_from_db()
     assert (person.name, person.id_number) == ("法人甲", corrected)
+
+
+def test_it_filters_orders_and_searches_within_the_scope(client, inspector, records):
+    other = Enterprise.objects.create(
+        uscc=make_uscc("440104", 8), name="广州市越秀区阿尔法电器有限公司", region=Region.objects.get(code="440104")
+    )
+    client.force_login(inspector)
+
+    def ids(query: str) -> list[int]:
+        return [row["id"] for row in client.get(f"/api/enterprises/?{query}").json()["results"]]
+
+    tianhe = records["tianhe"]["enterprises"]
+    assert ids("within=440106") == [tianhe]
+    assert sorted(ids("within=440100")) == sorted([tianhe, other.pk])
+    assert ids("within=440300") == []  # 深圳 stays out of scope whatever the filter says
+    assert ids("region=440104") == [other.pk]
+    assert ids("search=阿尔法") == [other.pk]
+    assert ids("ordering=uscc") == sorted([tianhe, other.pk], key=lambda pk: Enterprise.objects.get(pk=pk).uscc)
