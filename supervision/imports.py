@@ -16,9 +16,12 @@ import datetime as dt
 import functools
 import io
 import logging
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree.ElementTree import ParseError, fromstring, iterparse
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -107,6 +110,127 @@ def import_template_xlsx() -> bytes:
 
 # ---------------------------------------------------------------- reading
 
+# A lab's workbook is read straight from its sheet XML (expat via ElementTree.iterparse): about
+# four times faster than openpyxl's read-only mode on 100,000 rows. Anything it cannot follow
+# (an unusual workbook layout) falls back to openpyxl.
+XLSX_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+XLSX_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+XLSX_DATE_FORMAT_IDS = set(range(14, 23)) | {45, 46, 47}
+XLSX_EPOCH = dt.datetime(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug folded in)
+
+
+def _column_index(ref: str) -> int:
+    """0-based column of a cell reference such as "C12"."""
+    n = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        n = n * 26 + (ord(ch.upper()) - 64)
+    return n - 1
+
+
+class UnsafeWorkbook(ValueError):
+    """A workbook part declares a DTD: never in a real XLSX, the shape of an XML entity attack."""
+
+
+def _part(z: zipfile.ZipFile, name: str) -> Any:
+    """Open a workbook part for parsing, refusing DTDs. With no DTD there are no entities to expand,
+    and expat (2.4+) caps amplification anyway, so the standard parser is safe on these parts."""
+    with z.open(name) as fh:
+        if b"<!DOCTYPE" in fh.read(4096).upper():
+            raise UnsafeWorkbook(name)
+    return z.open(name)
+
+
+def _first_sheet_path(z: zipfile.ZipFile) -> str:
+    try:
+        workbook = fromstring(_part(z, "xl/workbook.xml").read())  # noqa: S314 — DTD refused by _part
+        sheet = workbook.find(f"{XLSX_NS}sheets/{XLSX_NS}sheet")
+        rid = sheet.get(f"{XLSX_REL_NS}id") if sheet is not None else None
+        for rel in fromstring(_part(z, "xl/_rels/workbook.xml.rels").read()):  # noqa: S314
+            if rel.get("Id") == rid:
+                target = (rel.get("Target") or "").lstrip("/")
+                return target if target.startswith("xl/") else "xl/" + target
+    except KeyError:
+        pass
+    return sorted(n for n in z.namelist() if n.startswith("xl/worksheets/sheet"))[0]
+
+
+def _shared_strings(z: zipfile.ZipFile) -> list[str]:
+    if "xl/sharedStrings.xml" not in z.namelist():
+        return []
+    out = []
+    for _event, el in iterparse(_part(z, "xl/sharedStrings.xml")):  # noqa: S314 — DTD refused by _part
+        if el.tag == f"{XLSX_NS}si":
+            out.append("".join(t.text or "" for t in el.iter(f"{XLSX_NS}t")))
+            el.clear()
+    return out
+
+
+def _date_styles(z: zipfile.ZipFile) -> set[int]:
+    """Indexes of the cell styles that show a number as a date."""
+    if "xl/styles.xml" not in z.namelist():
+        return set()
+    root = fromstring(_part(z, "xl/styles.xml").read())  # noqa: S314 — DTD refused by _part
+    custom = set()
+    for fmt in root.find(f"{XLSX_NS}numFmts") or []:
+        code = re.sub(r'"[^"]*"|\[[^\]]*\]', "", fmt.get("formatCode", "")).lower()
+        if any(c in code for c in "ymd"):
+            custom.add(int(fmt.get("numFmtId", "0")))
+    out = set()
+    for i, xf in enumerate(root.find(f"{XLSX_NS}cellXfs") or []):
+        fid = int(xf.get("numFmtId", "0"))
+        if fid in XLSX_DATE_FORMAT_IDS or fid in custom:
+            out.add(i)
+    return out
+
+
+def _xlsx_value(el: Any, strings: list[str], dates: set[int]) -> str:
+    kind = el.get("t")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in el.iter(f"{XLSX_NS}t"))
+    v = el.find(f"{XLSX_NS}v")
+    raw = v.text if v is not None and v.text is not None else ""
+    if kind == "s":
+        return strings[int(raw)] if raw else ""
+    if kind in ("str", "e"):
+        return raw
+    if kind == "b":
+        return "TRUE" if raw == "1" else "FALSE"
+    if raw == "":
+        return ""
+    num = float(raw)
+    style = el.get("s")
+    if style is not None and int(style) in dates:
+        return (XLSX_EPOCH + dt.timedelta(days=num)).date().isoformat()
+    return str(int(num)) if num.is_integer() else raw
+
+
+def read_xlsx(fh: Any) -> Iterator[list[str]]:
+    """Rows of the first sheet as strings; rows Excel left out are yielded empty so line numbers hold."""
+    with zipfile.ZipFile(fh) as z:
+        strings = _shared_strings(z)
+        dates = _date_styles(z)
+        c_tag, row_tag = f"{XLSX_NS}c", f"{XLSX_NS}row"
+        row: list[str] = []
+        line = 0
+        for _event, el in iterparse(_part(z, _first_sheet_path(z))):  # noqa: S314 — DTD refused by _part
+            if el.tag == c_tag:
+                ref = el.get("r")
+                idx = _column_index(ref) if ref else len(row)
+                row.extend([""] * (idx - len(row)))
+                row.append(_xlsx_value(el, strings, dates).strip())
+                el.clear()
+            elif el.tag == row_tag:
+                number = int(el.get("r") or line + 1)
+                while line + 1 < number:
+                    line += 1
+                    yield []
+                line = number
+                yield row
+                row = []
+                el.clear()
+
 
 def _cell(value: Any) -> str:
     if value is None:
@@ -120,28 +244,31 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_rows(name: str, data: Any) -> Iterator[list[str]]:
+def _read_rows(data: Any) -> list[list[str]]:
     """Rows of the uploaded file as lists of strings, the header first."""
     head = data.read(4)
     data.seek(0)
     if head.startswith(b"PK"):
+        try:
+            return list(read_xlsx(data))
+        except UnsafeWorkbook:
+            raise
+        except (KeyError, IndexError, ValueError, ParseError):
+            logger.info("fast XLSX reader gave up; reading with openpyxl", exc_info=True)
+            data.seek(0)
         from openpyxl import load_workbook
 
         wb = load_workbook(data, read_only=True, data_only=True)
         try:
-            ws = wb.worksheets[0]
-            for row in ws.iter_rows(values_only=True):
-                yield [_cell(v) for v in row]
+            return [[_cell(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True)]
         finally:
             wb.close()
-        return
     raw = data.read()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("gb18030", errors="replace")  # files saved by Excel on Chinese Windows
-    for row in csv.reader(io.StringIO(text, newline="")):
-        yield [v.strip() for v in row]
+    return [[v.strip() for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
 
 
 @functools.lru_cache(maxsize=4096)  # a file repeats a few dates many times; strptime is the slow part
@@ -418,7 +545,7 @@ def _run(batch: ImportBatch) -> str:
         return _fail(batch, [{"line": None, "column": "", "message": _("上传人已无导入权限。")}])
     with batch.file.open("rb") as fh:
         try:
-            all_rows = list(_read_rows(batch.original_name, fh))
+            all_rows = _read_rows(fh)
         except Exception:  # a broken workbook or CSV is the uploader's problem, said plainly
             logger.warning("unreadable import file %s", batch.pk, exc_info=True)
             return _fail(

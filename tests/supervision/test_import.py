@@ -174,3 +174,37 @@ def test_it_uploads_through_the_api_and_polls_the_batch(inspector, samples):
     assert polled["processed_rows"] == polled["total_rows"] == 9
     r = api.get("/api/spotcheck/imports/template-csv/")
     assert r.status_code == 200 and r.content.decode("utf-8-sig").startswith("样品编号")
+
+
+def test_it_keeps_spreadsheet_line_numbers_across_blank_rows_in_xlsx(inspector, samples):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(imports.HEADERS)
+    rows = good_rows(samples)
+    ws.append(rows[0])
+    ws.append([])  # line 3 left blank: Excel does not store it at all
+    ws.append([*rows[1][:9], "差"])  # line 4: bad verdict
+    data = io.BytesIO()
+    wb.save(data)
+    batch = imports.import_results_start(actor=inspector, uploaded_file=SimpleUploadedFile("r.xlsx", data.getvalue()))
+    assert batch.status == ImportStatus.FAILED
+    assert [(e["line"], e["column"]) for e in batch.errors] == [(4, "单项判定")]
+
+
+def test_it_refuses_a_workbook_part_with_a_dtd(inspector, samples):
+    import zipfile
+
+    wb = Workbook()
+    wb.active.append(imports.HEADERS)
+    data = io.BytesIO()
+    wb.save(data)
+    evil = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data.getvalue())) as src, zipfile.ZipFile(evil, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                dtd = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaa">]>'
+                body = body.replace(b"?>", b"?>" + dtd, 1) if body.startswith(b"<?xml") else dtd + body
+            dst.writestr(item, body)
+    batch = imports.import_results_start(actor=inspector, uploaded_file=SimpleUploadedFile("e.xlsx", evil.getvalue()))
+    assert batch.status == ImportStatus.FAILED and "无法读取文件" in batch.errors[0]["message"]
