@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -128,8 +128,6 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def _report(self, sample: Sample) -> Any:
         report = getattr(sample, "report", None) if not sample.refused else None
         if report is None:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"report": _("拒检记录没有检验报告。")})
         return report
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -156,7 +156,7 @@ def awaiting_objection_deadline(user: User, today: dt.date) -> models.QuerySet[S
     qs = samples_for(user, as_of=today).filter(refused=False, report__status=ReportStatus.APPROVED, is_final=False)
     qs = qs.filter(notified_on__isnull=False)
     return qs.annotate(
-        deadline=F("notified_on") + dt.timedelta(days=settings.OBJECTION_DAYS),
+        deadline=Cast(F("notified_on") + dt.timedelta(days=settings.OBJECTION_DAYS), models.DateField()),
     ).order_by("notified_on", "id")
 
 

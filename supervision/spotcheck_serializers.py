@@ -209,8 +209,10 @@ class TaskSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_sample(self, obj: Task) -> int | None:
-        sample = getattr(obj, "sample", None) if hasattr(obj, "sample") else None
-        return sample.pk if sample else None
+        try:
+            return obj.sample.pk
+        except Sample.DoesNotExist:
+            return None
 
 
 class ItemResultSerializer(serializers.ModelSerializer):

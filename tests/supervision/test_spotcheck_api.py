@@ -234,3 +234,21 @@ def test_it_documents_the_spotcheck_endpoints_in_the_schema(reviewer):
         "/api/spotcheck/imports/",
     ):
         assert path in paths
+
+
+def test_it_records_custody_and_refuses_a_future_time(inspector, sample):
+    api = client_for(inspector)
+    r = api.post(
+        f"{API}/samples/{sample.pk}/custody/",
+        {"action": "received", "holder": "广东产品质量监督检验研究院", "at": "2099-01-01T10:00:00+08:00"},
+        format="json",
+    )
+    assert r.status_code == 400 and "at" in r.json()
+    r = api.post(
+        f"{API}/samples/{sample.pk}/custody/",
+        {"action": "received", "holder": "广东产品质量监督检验研究院", "at": "2026-09-11T10:00:00+08:00"},
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    actions = [c["action"] for c in api.get(f"{API}/samples/{sample.pk}/").json()["custody"]]
+    assert actions == ["drawn", "received"]

@@ -385,7 +385,8 @@ def test_it_refuses_an_objection_on_day_16(reviewer, approved):
 def test_it_makes_the_verdict_final_on_day_16_not_day_15(reviewer, approved):
     assert not final_samples(as_of=NOTIFIED + dt.timedelta(days=15)).filter(pk=approved.pk).exists()
     assert final_samples(as_of=NOTIFIED + dt.timedelta(days=16)).filter(pk=approved.pk).exists()
-    assert list(awaiting_objection_deadline(reviewer, NOTIFIED + dt.timedelta(days=15))) == [approved]
+    waiting = list(awaiting_objection_deadline(reviewer, NOTIFIED + dt.timedelta(days=15)))
+    assert waiting == [approved] and waiting[0].deadline == dt.date(2026, 10, 16)
     assert list(final_results(reviewer, NOTIFIED + dt.timedelta(days=16))) == [approved]
     assert final_results(reviewer, NOTIFIED + dt.timedelta(days=16))[0].standing_verdict == Verdict.FAIL
 
