@@ -26,6 +26,7 @@ from xml.etree.ElementTree import ParseError, fromstring, iterparse
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,6 +51,7 @@ CLAUSE = "第十四条"
 MAX_ERRORS = 1000
 INLINE_MAX_BYTES = 256 * 1024  # about 2,500 rows: answered while the user waits
 PROGRESS_EVERY = 5000
+STALE_AFTER = dt.timedelta(minutes=30)  # 100,000 rows take well under a minute
 INSERT_BATCH = 5000
 
 # (key, header, required)
@@ -497,7 +499,9 @@ def import_results_start(*, actor: User, uploaded_file: Any, inline: bool | None
             from supervision.tasks import import_results_task
 
             batch_id = batch.pk
-            transaction.on_commit(lambda: import_results_task.delay(batch_id))
+            # robust: a broker outage must not turn the upload into a 500; the batch stays PENDING
+            # (visible on its page) and the error is logged.
+            transaction.on_commit(lambda: import_results_task.delay(batch_id), robust=True)
     if run_inline:
         import_results_run(batch.pk)
         batch.refresh_from_db()
@@ -513,8 +517,14 @@ def _progress(batch_id: int) -> Any:
 
 def import_results_run(batch_id: int) -> str:
     """Validate and commit one batch; safe to run twice (a batch is claimed once, PENDING -> RUNNING)."""
-    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.PENDING).update(
-        status=ImportStatus.RUNNING, processed_rows=0
+    # Claim by a conditional UPDATE so two workers (or a redelivered message) never run one batch
+    # twice. A batch RUNNING for longer than STALE_AFTER lost its worker mid-way (nothing was
+    # committed: the write is one transaction) and may be claimed again.
+    stale = timezone.now() - STALE_AFTER
+    claimed = (
+        ImportBatch.objects.filter(pk=batch_id)
+        .filter(Q(status=ImportStatus.PENDING) | Q(status=ImportStatus.RUNNING, created_at__lt=stale))
+        .update(status=ImportStatus.RUNNING, processed_rows=0)
     )
     if not claimed:
         return ImportBatch.objects.filter(pk=batch_id).values_list("status", flat=True).first() or "missing"

@@ -208,3 +208,17 @@ def test_it_refuses_a_workbook_part_with_a_dtd(inspector, samples):
             dst.writestr(item, body)
     batch = imports.import_results_start(actor=inspector, uploaded_file=SimpleUploadedFile("e.xlsx", evil.getvalue()))
     assert batch.status == ImportStatus.FAILED and "无法读取文件" in batch.errors[0]["message"]
+
+
+def test_it_reclaims_a_batch_whose_worker_died_but_not_a_running_one(inspector, samples):
+    from django.utils import timezone
+
+    from supervision.models import ImportBatch
+
+    batch = imports.import_results_start(actor=inspector, uploaded_file=csv_file(good_rows(samples)), inline=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+    assert imports.import_results_run(batch.pk) == ImportStatus.RUNNING  # someone is on it
+    assert ItemResult.objects.count() == 0
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    assert imports.import_results_run(batch.pk) == ImportStatus.COMMITTED
+    assert ItemResult.objects.count() == 9
