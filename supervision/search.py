@@ -314,32 +314,52 @@ def _region_filter(code: str) -> Q:
     return Q(region_id=code)
 
 
-def _filtered(filters: SearchFilters, include_passes: bool) -> models.QuerySet[PublishedResult]:
+def _filtered(
+    filters: SearchFilters, include_passes: bool, *, tagged: bool = False, latest_only: bool = True
+) -> models.QuerySet[PublishedResult]:
+    """Rows passing the filters. `tagged`: the tsquery already holds the filter tags, so only the
+    conditions that are not tags are added (repeating the others makes PostgreSQL AND big btree
+    bitmaps for nothing). `latest_only`: leave out rows a correction replaced."""
     qs = PublishedResult.objects.all()
-    if not include_passes:
-        qs = qs.filter(verdict__in=FAILURE_VERDICTS)
-    if filters.region:
-        qs = qs.filter(_region_filter(filters.region))
-    if filters.category:
-        qs = qs.filter(category_id=filters.category)
-    if filters.field:
-        qs = qs.filter(field=filters.field)
-    if filters.level:
-        qs = qs.filter(level=filters.level)
-    if filters.year:
-        qs = qs.filter(year=filters.year)
-    if filters.quarter:
+    if not tagged:
+        if not include_passes:
+            qs = qs.filter(verdict__in=FAILURE_VERDICTS)
+        if filters.region:
+            qs = qs.filter(_region_filter(filters.region))
+        if filters.category:
+            qs = qs.filter(category_id=filters.category)
+        if filters.field:
+            qs = qs.filter(field=filters.field)
+        if filters.level:
+            qs = qs.filter(level=filters.level)
+        if filters.year:
+            qs = qs.filter(year=filters.year)
+        if filters.institution:
+            qs = qs.filter(institution_id=filters.institution)
+    if filters.quarter and not (tagged and filters.year):
         qs = qs.filter(quarter=filters.quarter)
     if filters.date_from:
         qs = qs.filter(published_on__gte=filters.date_from)
     if filters.date_to:
         qs = qs.filter(published_on__lte=filters.date_to)
-    if filters.institution:
-        qs = qs.filter(institution_id=filters.institution)
     if filters.enterprise:
         qs = qs.filter(enterprise_id=filters.enterprise)
-    # Latest version only: a row that a correction replaced is reached from its correction.
-    return qs.filter(~Exists(PublishedResult.objects.filter(corrects=OuterRef("pk"))))
+    if latest_only:
+        # Latest version only: a row that a correction replaced is reached from its correction.
+        qs = qs.filter(~Exists(PublishedResult.objects.filter(corrects=OuterRef("pk"))))
+    return qs
+
+
+def _after(qs: models.QuerySet, position: tuple[dt.date, int] | None, ascending: bool) -> models.QuerySet:
+    """Keyset condition as a row comparison, which PostgreSQL turns into an index bound."""
+    if position is None:
+        return qs
+    op = ">" if ascending else "<"
+    return qs.filter(
+        RawSQL(  # noqa: S611 - the operator is one of two constants, values are parameters
+            f"(published_on, {PublishedResult._meta.db_table}.id) {op} (%s, %s)", list(position), models.BooleanField()
+        )
+    )
 
 
 def search_published(
@@ -359,39 +379,31 @@ def search_published(
     limit = max(1, min(limit, 100))
     parsed = parse_query(q)
     tags = filter_tags(filters, include_passes)
-    qs = _filtered(filters, include_passes)
     plan = "date"
     terms = [*parsed.terms, *tags]
     tsquery = " & ".join([*(f"'{t}'" for t in tags), *([f"({parsed.tsquery})"] if not parsed.empty else [])])
+    tagged = False
     if terms:
         rows_by_term = term_rows(terms)
         if 0 in rows_by_term.values():
             return SearchPage(rows=[], next_cursor=None, count=0, capped=False, plan="impossible")
         rarest = min(n if n is not None else 0 for n in rows_by_term.values())
-        if not parsed.empty or any(t != "!fail" for t in tags):
-            qs = qs.filter(RawSQL("search @@ %s::tsquery", [tsquery], output_field=models.BooleanField()))
-            if rarest < COMMON_TERM_ROWS:
-                plan = "gin"
-    position = decode_cursor(cursor)
-    if position is not None:
-        op = ">" if filters.ascending else "<"
-        qs = qs.filter(
-            RawSQL(  # noqa: S611 - the operator is one of two constants, values are parameters
-                f"(published_on, {PublishedResult._meta.db_table}.id) {op} (%s, %s)",
-                list(position),
-                models.BooleanField(),
-            )
-        )
-    order = ["published_on", "id"] if filters.ascending else ["-published_on", "-id"]
-    page_qs = qs.order_by(*order)
+        # "!fail" alone is common (about one row in eight): the date index with a verdict filter wins
+        tagged = not parsed.empty or any(t != "!fail" for t in tags)
+        if tagged and rarest < COMMON_TERM_ROWS:
+            plan = "gin"
+    qs = _filtered(filters, include_passes, tagged=tagged, latest_only=False)
+    if tagged:
+        qs = qs.filter(RawSQL("search @@ %s::tsquery", [tsquery], output_field=models.BooleanField()))
     if plan == "gin":
         # Rare terms: fetch the few matching rows through the GIN index and sort them; ordering by
         # an expression keeps the planner from walking the date index looking for them.
-        sign = 1 if filters.ascending else -1
-        page_qs = qs.annotate(_d=RawSQL("published_on + 0", []), _i=RawSQL("id + 0", [])).order_by(
-            "_d" if sign > 0 else "-_d", "_i" if sign > 0 else "-_i"
-        )
-    rows = list(page_qs.values(*LIST_FIELDS)[: limit + 1])
+        qs = qs.annotate(_d=RawSQL("published_on + 0", []), _i=RawSQL("id + 0", []))
+        order = ["_d", "_i"] if filters.ascending else ["-_d", "-_i"]
+    else:
+        order = ["published_on", "id"] if filters.ascending else ["-published_on", "-id"]
+    position = decode_cursor(cursor)
+    rows = _latest_rows(qs.order_by(*order), position, filters.ascending, limit + 1)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -403,10 +415,36 @@ def search_published(
         tags_cover = not (
             filters.date_from or filters.date_to or filters.enterprise or (filters.quarter and not filters.year)
         )
-        count = _capped_count(qs, tsquery if plan == "gin" and tags_cover else None)
+        index_only = tagged and tags_cover
+        count_qs = _filtered(filters, include_passes, tagged=tagged)
+        if tagged:
+            count_qs = count_qs.filter(RawSQL("search @@ %s::tsquery", [tsquery], output_field=models.BooleanField()))
+        count = _capped_count(count_qs, tsquery if index_only else None)
         capped = count > COUNT_CAP
         count = min(count, COUNT_CAP)
     return SearchPage(rows=rows, next_cursor=next_cursor, count=count, capped=capped, plan=plan)
+
+
+def _latest_rows(
+    qs: models.QuerySet, position: tuple[dt.date, int] | None, ascending: bool, wanted: int
+) -> list[dict[str, Any]]:
+    """The next `wanted` rows that no correction replaced. Corrections are rare, so instead of an
+    anti-join over every candidate row, take a few spare rows and drop the replaced ones."""
+    rows: list[dict[str, Any]] = []
+    while True:
+        take = wanted - len(rows) + 4
+        batch = list(_after(qs, position, ascending).values(*LIST_FIELDS)[:take])
+        if not batch:
+            return rows
+        replaced = set(
+            PublishedResult.objects.filter(corrects_id__in=[r["id"] for r in batch]).values_list(
+                "corrects_id", flat=True
+            )
+        )
+        rows += [r for r in batch if r["id"] not in replaced]
+        if len(rows) >= wanted or len(batch) < take:
+            return rows[:wanted]
+        position = (batch[-1]["published_on"], batch[-1]["id"])
 
 
 def _without_cursor(filters: SearchFilters, include_passes: bool, parsed: ParsedQuery) -> models.QuerySet:
