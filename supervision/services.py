@@ -499,6 +499,9 @@ def _next_sample_code(region_code: str, day: dt.date) -> str:
 def _sampling_guards(actor: User, task: Task, sampled_on: dt.date) -> dict[str, str]:
     _require_role(actor, SAMPLING_ROLES, _("只有抽样/检验人员可以填写抽样单。"))
     _require_region(actor, task.region_id)
+    # Two inspectors saving the same task at once would both pass the check below and one would
+    # hit the one-sample-per-task constraint (a 500): lock the task row first.
+    Task.objects.select_for_update().filter(pk=task.pk).first()
     errors: dict[str, str] = {}
     if Sample.objects.filter(task=task).exists():
         errors["task"] = _("该任务已填写抽样单，不能重复抽样。")

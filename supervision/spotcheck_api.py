@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -29,7 +29,7 @@ from supervision import imports, services
 from supervision import spotcheck_serializers as s
 from supervision.models import ImportBatch, Objection, Plan, Sample, Task
 from supervision.selectors import scope_to_region, user_can_see_region
-from supervision.spotcheck_selectors import samples_for, with_standing_verdict
+from supervision.spotcheck_selectors import sample_timeline, samples_for, with_standing_verdict
 
 router = SimpleRouter()
 
@@ -118,7 +118,23 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_fields = ("refused", "task__plan", "task__category")
 
     def get_queryset(self) -> QuerySet[Sample]:
-        return samples_for(self.request.user, as_of=timezone.localdate())
+        qs = samples_for(self.request.user, as_of=timezone.localdate())
+        final = self.request.query_params.get("final")
+        if final in ("true", "1", "false", "0"):
+            qs = qs.filter(is_final=final in ("true", "1"))
+        verdict = self.request.query_params.get("verdict")
+        if verdict:
+            qs = qs.filter(standing_verdict=verdict)
+        return qs
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("final", bool, description="只列出结论已终局（true）或未终局（false）的样品"),
+            OpenApiParameter("verdict", str, description="现行结论：pass / fail / fail_refused"),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     def get_object(self) -> Sample:
         sample = get_object_or_404(Sample.objects.select_related("report"), pk=self.kwargs["pk"])
@@ -134,6 +150,13 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(responses={200: s.SampleDetailSerializer, 403: ERRORS[403]})
     def retrieve(self, request: Request, pk: str) -> Response:
         return _sample_response(request, self.get_object())
+
+    @extend_schema(responses={200: s.TimelineEntrySerializer(many=True), 403: ERRORS[403]})
+    @action(detail=True, methods=["get"])
+    def timeline(self, request: Request, pk: str) -> Response:
+        """The status history: audit events, custody and the notice, in time order."""
+        entries = sample_timeline(self.get_object())
+        return Response(s.TimelineEntrySerializer(entries, many=True).data)
 
     @extend_schema(request=s.ItemsSaveSerializer, responses={200: s.SampleDetailSerializer, **ERRORS})
     @action(detail=True, methods=["put"])

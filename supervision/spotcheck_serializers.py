@@ -369,6 +369,15 @@ class SampleDetailSerializer(SampleListSerializer):
         return sample_failed_items(obj)
 
 
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField(help_text="audit / custody / notice")
+    label = serializers.CharField()
+    actor = serializers.CharField()
+    clause = serializers.CharField()
+    detail = serializers.CharField()
+
+
 class ImportBatchSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     error_count = serializers.SerializerMethodField()

@@ -8,6 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from portal.models import AuditAction, AuditEvent
+from supervision import services
 from supervision.models import ObjectionStatus, ReportStatus, Sample, Task
 from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, make_plan, make_task, png_file, record_sample
 
@@ -180,8 +181,6 @@ def test_it_walks_a_report_from_items_to_reinspection(inspector, reviewer, sampl
 
 
 def test_it_refuses_an_objection_after_day_15_with_the_field(inspector, reviewer, sample):
-    from supervision import services
-
     services.report_save_items(actor=inspector, report=sample.report, items=ITEMS_ONE_FAIL)
     services.report_submit(actor=inspector, report=sample.report)
     services.report_approve(actor=reviewer, report=sample.report, today=dt.date(2026, 10, 1))
@@ -252,3 +251,15 @@ def test_it_records_custody_and_refuses_a_future_time(inspector, sample):
     assert r.status_code == 201, r.content
     actions = [c["action"] for c in api.get(f"{API}/samples/{sample.pk}/").json()["custody"]]
     assert actions == ["drawn", "received"]
+
+
+def test_it_filters_samples_by_finality_and_verdict_and_shows_the_timeline(inspector, reviewer, task, team):
+    refusal = services.sample_record_refusal(
+        actor=inspector, task=task, samplers=team, sampled_on=dt.date(2026, 9, 10), witnesses="张三", note="拒绝"
+    )
+    api = client_for(reviewer)
+    assert [r["id"] for r in api.get(f"{API}/samples/", {"final": "true"}).json()["results"]] == [refusal.pk]
+    assert api.get(f"{API}/samples/", {"final": "false"}).json()["count"] == 0
+    assert api.get(f"{API}/samples/", {"verdict": "fail_refused"}).json()["count"] == 1
+    timeline = api.get(f"{API}/samples/{refusal.pk}/timeline/").json()
+    assert [e["label"] for e in timeline] == ["下达抽查任务", "记录拒检"]
