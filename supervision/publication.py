@@ -47,7 +47,7 @@ from supervision.models import (
     SearchTerm,
     Verdict,
 )
-from supervision.search import document_vector, is_counted
+from supervision.search import document_vector, failure_terms, is_counted
 from supervision.selectors import final_samples
 
 PROVINCE_CODE = "440000"
@@ -257,6 +257,8 @@ def write_published_rows(rows: Iterable[dict[str, Any]], *, batch_rows: int = 50
         for row in rows:
             literal, lexemes = document_vector(row)
             terms.update(lexemes)
+            if "!fail" in lexemes:
+                terms.update(failure_terms(lexemes))
             row["search"] = literal
             buffer.write("\t".join(_copy_value(row[c]) for c in COPY_COLUMNS))
             buffer.write("\n")
