@@ -141,6 +141,15 @@ def main() -> None:
     print(f"created {len(samples)} final samples in {time.monotonic() - t0:.1f}s")
     before = PublishedResult.objects.order_by().count()
     t1 = time.monotonic()
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        cProfile.runctx(
+            "publish_quarter(actor_or_label=actor, year=args.year, quarter=args.quarter, region=region)",
+            globals(),
+            locals(),
+            str(ROOT / "var" / "publish_quarter.prof"),
+        )
     announcement = publish_quarter(actor_or_label=actor, year=args.year, quarter=args.quarter, region=region)
     elapsed = time.monotonic() - t1
     print(

@@ -235,13 +235,21 @@ def _result_row(sample: dict[str, Any], *, announcement: Announcement, published
     }
 
 
+_COPY_SPECIAL = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _copy_value(value: Any) -> str:
+    """A value in COPY text format; most values need no escaping, so test before translating."""
     if value is None:
         return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    text = value if isinstance(value, str) else str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.translate(_COPY_SPECIAL)
+    return text
 
 
 def write_published_rows(rows: Iterable[dict[str, Any]], *, batch_rows: int = 50_000) -> tuple[int, Counter[str]]:

@@ -12,6 +12,25 @@ from supervision.models import Region
 from supervision.publication import PROVINCE_CODE, SYSTEM_ACTOR, previous_quarter, publish_quarter
 
 PROGRESS_TTL = 24 * 3600
+BEAT_TASK = "supervision.publish_quarter_task"
+BEAT_NAME = "季度结果公告（国发〔1999〕24号 第十四条、第二十一条）"
+
+
+def ensure_beat_schedule(crontab_model: Any = None, task_model: Any = None) -> None:
+    """Idempotent: the beat entry that publishes the quarter that just closed, at 02:00
+    Asia/Shanghai on 1 January, April, July and October. Called by migration 0003 with its
+    historical models (and safe to call again, e.g. after a test flush)."""
+    if crontab_model is None or task_model is None:
+        from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+        crontab_model, task_model = CrontabSchedule, PeriodicTask
+    crontab, _ = crontab_model.objects.get_or_create(
+        minute="0", hour="2", day_of_month="1", month_of_year="1,4,7,10", day_of_week="*", timezone="Asia/Shanghai"
+    )
+    task_model.objects.update_or_create(
+        name=BEAT_NAME,
+        defaults={"task": BEAT_TASK, "crontab": crontab, "interval": None, "enabled": True, "args": "[]"},
+    )
 
 
 def progress_key(task_id: str) -> str:

@@ -2,19 +2,13 @@
 
 from django.db import migrations
 
-TASK = "supervision.publish_quarter_task"
 NAME = "季度结果公告（国发〔1999〕24号 第十四条、第二十一条）"
 
 
 def ensure_beat_schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="0", hour="2", day_of_month="1", month_of_year="1,4,7,10", day_of_week="*", timezone="Asia/Shanghai"
-    )
-    PeriodicTask.objects.update_or_create(
-        name=NAME, defaults={"task": TASK, "crontab": crontab, "interval": None, "enabled": True, "args": "[]"}
-    )
+    from supervision.publication_tasks import ensure_beat_schedule as ensure
+
+    ensure(apps.get_model("django_celery_beat", "CrontabSchedule"), apps.get_model("django_celery_beat", "PeriodicTask"))
 
 
 def remove_beat_schedule(apps, schema_editor):
