@@ -31,7 +31,7 @@ class TaskFilter(django_filters.FilterSet):
             "due_date": _("完成期限"),
             "-due_date": _("完成期限（晚→早）"),
             "enterprise__name": _("受检单位"),
-            "-enterprise__name": _("受检单位（倒序）"),
+            "-enterprise": _("受检单位（倒序）"),
         },
         empty_label=_("默认（最新）"),
     )
@@ -67,7 +67,7 @@ class SampleFilter(django_filters.FilterSet):
             "code": _("样品编号"),
             "-code": _("样品编号（倒序）"),
             "task__enterprise__name": _("受检单位"),
-            "-task__enterprise__name": _("受检单位（倒序）"),
+            "-enterprise": _("受检单位（倒序）"),
         },
         empty_label=_("默认"),
     )
@@ -91,7 +91,7 @@ class ReportFilter(django_filters.FilterSet):
             "submitted_at": _("提交时间（早→晚）"),
             "-submitted_at": _("提交时间（晚→早）"),
             "sample__code": _("样品编号"),
-            "-sample__code": _("样品编号（倒序）"),
+            "-code": _("样品编号（倒序）"),
         },
         empty_label=_("默认（先提交先审）"),
     )

@@ -43,7 +43,7 @@ def attach_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 class StaffChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         label = obj.full_name or obj.username
-        return f"{label}（{obj.enforcement_id}）" if obj.enforcement_id else label
+        return _("%(name)s（%(id)s）") % {"name": label, "id": obj.enforcement_id} if obj.enforcement_id else label
 
 
 def inspectors_in_region(user: User) -> QuerySet[User]:

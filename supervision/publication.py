@@ -23,15 +23,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record, snapshot
@@ -44,6 +45,7 @@ from supervision.models import (
     PublishedResult,
     Region,
     Reinspection,
+    Sample,
     SearchTerm,
     Verdict,
 )
@@ -131,7 +133,10 @@ def _check_publisher(actor: User) -> None:
         raise PermissionDenied(_("只有领导或管理员可以发布结果公告。"))
 
 
-def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date) -> Iterable[dict[str, Any]]:
+CANDIDATE_CHUNK = 10_000
+
+
+def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date) -> Iterator[dict[str, Any]]:
     """Final, unpublished samples of the region up to `last_day`, with their standing verdict and
     failed items: the set form of selectors.sample_verdict / sample_failed_items."""
     latest_reinspection = Reinspection.objects.filter(objection__sample=OuterRef("pk")).order_by("-decided_on", "-id")
@@ -143,10 +148,17 @@ def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date
         .values("names")
     )
     prefix = region.prefix
+    # Candidates first: the region's samples up to the quarter's end that no announcement holds.
+    # A cheap anti-join on two narrow tables; the joins for the published columns then run on these
+    # ids only, not on every sample ever published (measured: 3.6 s of 6 s on 400,000 old samples).
+    candidates = Sample.objects.filter(sampled_on__lte=last_day).filter(
+        ~Exists(PublishedResult.objects.filter(sample=OuterRef("pk")))
+    )
+    if prefix:
+        candidates = candidates.filter(region__code__startswith=prefix)
+    ids = list(candidates.order_by("sampled_on", "id").values_list("id", flat=True))
     qs = (
         final_samples(as_of=as_of)
-        .filter(sampled_on__lte=last_day)
-        .filter(~Exists(PublishedResult.objects.filter(sample=OuterRef("pk"))))
         .annotate(
             re_verdict=Subquery(latest_reinspection.values("verdict")[:1]),
             re_failed=Subquery(latest_reinspection.values("failed_items")[:1]),
@@ -187,9 +199,8 @@ def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date
             institution_name_t=F("task__institution__name"),
         )
     )
-    if prefix:
-        qs = qs.filter(region__code__startswith=prefix)
-    return qs.iterator(chunk_size=5000)
+    for start in range(0, len(ids), CANDIDATE_CHUNK):
+        yield from qs.filter(id__in=ids[start : start + CANDIDATE_CHUNK])
 
 
 def _result_row(sample: dict[str, Any], *, announcement: Announcement, published_on: dt.date) -> dict[str, Any]:
@@ -316,6 +327,16 @@ def publish_quarter(
         raise ValidationError({"quarter": _("该季度尚未结束，不能发布季度公告。")})
     # Claim the quarter: the unique constraint makes a concurrent second run wait here and then
     # find the announcement the first one created, so the quarter is published once.
+    # An announcement is a public document: issued in Chinese whatever the publisher's page language.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(region)s%(year)s年第%(quarter)s季度产品质量监督抽查结果公告") % {
+            "region": region.name,
+            "year": year,
+            "quarter": quarter,
+        }
+        body = _(
+            "依据国发〔1999〕24号第十四条、第二十一条，现将截至%(day)s抽样、结论已生效的监督抽查结果予以公告。"
+        ) % {"day": last_day.isoformat()}
     announcement, created = Announcement.objects.select_for_update().get_or_create(
         kind=AnnouncementKind.QUARTERLY,
         region=region,
@@ -323,12 +344,8 @@ def publish_quarter(
         quarter=quarter,
         defaults={
             "number": f"{region.code}-{year}Q{quarter}",
-            "title": _("%(region)s%(year)s年第%(quarter)s季度产品质量监督抽查结果公告")
-            % {"region": region.name, "year": year, "quarter": quarter},
-            "body": _(
-                "依据国发〔1999〕24号第十四条、第二十一条，现将截至%(day)s抽样、结论已生效的监督抽查结果予以公告。"
-            )
-            % {"day": last_day.isoformat()},
+            "title": title,
+            "body": body,
             "published_by": actor_or_label if isinstance(actor_or_label, User) else None,
         },
     )
@@ -383,9 +400,11 @@ def publish_correction(*, actor: User, result: PublishedResult, changes: dict[st
     year, quarter = today.year, (today.month - 1) // 3 + 1
     region = original.announcement.region
     seq = Announcement.objects.filter(kind=AnnouncementKind.CORRECTION, region=region, year=year).count() + 1
+    with translation.override(settings.LANGUAGE_CODE):  # a public document, issued in Chinese
+        title = _("关于更正%(number)s公告有关内容的公告") % {"number": original.announcement.number}
     announcement = Announcement.objects.create(
         number=f"{region.code}-{year}C{seq}",
-        title=_("关于更正%(number)s公告有关内容的公告") % {"number": original.announcement.number},
+        title=title,
         kind=AnnouncementKind.CORRECTION,
         year=year,
         quarter=quarter,

@@ -30,7 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record, snapshot
@@ -858,6 +858,7 @@ def _submitted_for_review(actor: User, report: TestReport) -> TestReport:
     return report
 
 
+@translation.override(settings.LANGUAGE_CODE)  # the notice served on the enterprise is always in Chinese
 def notice_body(*, sample: Sample, verdict: str, failed_items: list[str], notified_on: dt.date) -> str:
     task = sample.task
     lines = [

@@ -17,6 +17,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Valu
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal.audit import action_label
 from portal.models import AuditEvent, Role, User
@@ -165,6 +166,17 @@ def final_results(user: User, today: dt.date) -> models.QuerySet[Sample]:
     return samples_for(user, as_of=today).filter(is_final=True)
 
 
+# Clause citations as stored in the audit trail (Chinese); pages translate them for display.
+AUDIT_CLAUSES = (
+    gettext_noop("第十一条"),
+    gettext_noop("第十三条"),
+    gettext_noop("第十四条"),
+    gettext_noop("第十五条"),
+    gettext_noop("第十四条（异议复检）"),
+    gettext_noop("第十四条、第二十一条"),
+)
+
+
 @dataclass
 class TimelineEntry:
     at: dt.datetime
@@ -209,7 +221,7 @@ def sample_timeline(sample: Sample) -> list[TimelineEntry]:
                 kind="custody",
                 label=str(row.get_action_display()),
                 actor=str(row.actor),
-                detail="；".join(x for x in (row.holder, row.location, row.note) if x),
+                detail=_("；").join(x for x in (row.holder, row.location, row.note) if x),
                 data={"photo": row.photo.url if row.photo else ""},
             )
         )

@@ -122,7 +122,7 @@ def _planning_categories(user: User, year: int) -> list:
             )
             if getattr(c, flag)
         ]
-        focus = "【" + _("重点") + "：" + "·".join(flags) + "】" if flags else ""
+        focus = _("【重点：%(flags)s】") % {"flags": "·".join(flags)} if flags else ""
         c.choice_label = _("%(focus)s%(name)s（近三年抽查 %(recent)s 次，本年 %(year)s 次）") % {
             "focus": focus,
             "name": c.name,
