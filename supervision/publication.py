@@ -31,6 +31,7 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -133,9 +134,6 @@ def _check_publisher(actor: User) -> None:
         raise PermissionDenied(_("只有领导或管理员可以发布结果公告。"))
 
 
-CANDIDATE_CHUNK = 10_000
-
-
 def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date) -> Iterator[dict[str, Any]]:
     """Final, unpublished samples of the region up to `last_day`, with their standing verdict and
     failed items: the set form of selectors.sample_verdict / sample_failed_items."""
@@ -156,7 +154,11 @@ def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date
     )
     if prefix:
         candidates = candidates.filter(region__code__startswith=prefix)
-    ids = list(candidates.order_by("sampled_on", "id").values_list("id", flat=True))
+    sql, params = candidates.order_by().values("id").query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS publication_candidates")
+        cur.execute(f"CREATE TEMP TABLE publication_candidates ON COMMIT DROP AS {sql}", params)  # noqa: S608
+        cur.execute("ANALYZE publication_candidates")
     qs = (
         final_samples(as_of=as_of)
         .annotate(
@@ -199,8 +201,7 @@ def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date
             institution_name_t=F("task__institution__name"),
         )
     )
-    for start in range(0, len(ids), CANDIDATE_CHUNK):
-        yield from qs.filter(id__in=ids[start : start + CANDIDATE_CHUNK])
+    yield from qs.filter(id__in=RawSQL("SELECT id FROM publication_candidates", [])).iterator(chunk_size=5000)
 
 
 def _result_row(sample: dict[str, Any], *, announcement: Announcement, published_on: dt.date) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -31,12 +32,13 @@ def test_it_publishes_a_quarter_in_the_worker_and_reports_progress(worker, offic
         sampled_on=dt.date(2026, 5, 10),
         notified_on=dt.date(2026, 5, 20),
     )
-    result = publish_quarter_task.apply_async(kwargs={"year": 2026, "quarter": 2}, task_id="pub-test-2026q2")
+    task_id = f"pub-test-{uuid.uuid4()}"  # a fixed id would read a stored result of an earlier run
+    result = publish_quarter_task.apply_async(kwargs={"year": 2026, "quarter": 2}, task_id=task_id)
     outcome = result.get(timeout=60)
     announcement = Announcement.objects.get(pk=outcome["announcement"])
     assert announcement.row_count == 1
     assert PublishedResult.objects.get().sample_id == sample.pk
-    assert get_progress("pub-test-2026q2")["state"] == "done"
+    assert get_progress(task_id)["state"] == "done"
     # running it again (a retry, or beat and an official at once) publishes nothing more
     again = publish_quarter_task.apply_async(kwargs={"year": 2026, "quarter": 2}).get(timeout=60)
     assert again["announcement"] == announcement.pk
