@@ -3,13 +3,14 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal import views
 
-admin.site.site_header = "产品质量监督抽查平台 管理"
-admin.site.site_title = "产品质量监督抽查平台"
-admin.site.index_title = "系统管理"
+admin.site.site_header = _("产品质量监督抽查平台 管理")
+admin.site.site_title = _("产品质量监督抽查平台")
+admin.site.index_title = _("系统管理")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -37,12 +38,16 @@ def publishing_region(user: User) -> Region:
     return user.region if user.region_id else Region.objects.get(code=PROVINCE_CODE)
 
 
+def _quarter_label(q: int) -> str:
+    return _("第%(q)s季度") % {"q": q}
+
+
 class PublishQuarterForm(forms.Form):
     year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label=gettext_lazy("季度"),
         coerce=int,
-        choices=[(q, gettext_lazy("第%(q)s季度") % {"q": q}) for q in range(1, 5)],
+        choices=[(q, lazy(_quarter_label, str)(q)) for q in range(1, 5)],  # labels in the page's language
     )
 
     def clean(self) -> dict[str, Any]:

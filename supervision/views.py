@@ -426,8 +426,17 @@ def report_entry(request: HttpRequest, code: str) -> HttpResponse:
 ITEM_KEYS = ("name", "clause", "requirement", "measured", "unit", "verdict")
 
 
-ROW_MESSAGE = re.compile(r"^第(\d+)项[：:]")
-ROW_MESSAGE_FIELDS = (("实测值", "measured"), ("判定", "verdict"), ("名称", "name"), ("项目", "name"))
+# Row messages of the services, in Chinese or in their English translation ("Item n: …").
+ROW_MESSAGE = re.compile(r"^(?:第(\d+)项|Item (\d+))[：:]")
+ROW_MESSAGE_FIELDS = (
+    ("实测值", "measured"),
+    ("判定", "verdict"),
+    ("名称", "name"),
+    ("项目", "name"),
+    ("measured value", "measured"),
+    ("verdict", "verdict"),
+    ("item name", "name"),
+)
 
 
 def _attach_report_errors(header: ReportHeaderForm, formset: Any, exc: ValidationError) -> None:
@@ -441,7 +450,7 @@ def _attach_report_errors(header: ReportHeaderForm, formset: Any, exc: Validatio
         if key == "items":
             for msg in msgs:
                 match = ROW_MESSAGE.match(msg)
-                n = int(match.group(1)) if match else 0
+                n = int(match.group(1) or match.group(2)) if match else 0
                 field = next((f for word, f in ROW_MESSAGE_FIELDS if word in msg), "name")
                 if 1 <= n <= len(sent):
                     formset.forms[sent[n - 1]].add_error(field, msg)
