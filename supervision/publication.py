@@ -274,6 +274,11 @@ def write_published_rows(rows: Iterable[dict[str, Any]], *, batch_rows: int = 50
     buffer = io.StringIO()
     pending = 0
     with connection.cursor() as cur:
+        # GIN takes new entries into its pending list and merges it each time it passes the limit
+        # (4 MB): many small merges during a big COPY. One merge at the end, still inside this
+        # transaction, is cheaper and leaves the index as compact as before.
+        cur.execute("SET LOCAL gin_pending_list_limit = '1GB'")
+        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for row in rows:
             literal, lexemes = document_vector(row)
             terms.update(lexemes)
@@ -292,6 +297,8 @@ def write_published_rows(rows: Iterable[dict[str, Any]], *, batch_rows: int = 50
             buffer.seek(0)
             cur.copy_expert(sql, buffer)
             written += pending
+        if written:
+            cur.execute("SELECT gin_clean_pending_list('published_search_gin'::regclass)")
     return written, terms
 
 
