@@ -12,7 +12,11 @@
       .then(function (r) { return r.json(); })
       .then(function (s) {
         var msg = s.label || "";
-        if (s.year) { msg += "（" + s.year + " Q" + s.quarter + "）"; }
+        if (s.year) {
+          // Brackets of the page's language: full-width in Chinese, ASCII in English.
+          var zh = /^zh/i.test(document.documentElement.lang);
+          msg += (zh ? "（" : " (") + s.year + " Q" + s.quarter + (zh ? "）" : ")");
+        }
         if (s.state === "done") { msg += " " + s.rows; }
         text.textContent = msg;
         box.setAttribute("data-state", s.state);
