@@ -377,11 +377,6 @@ def publish_quarter(
     return announcement
 
 
-def is_corrected(result: PublishedResult) -> bool:
-    """Derived: a result is corrected when a later row corrects it."""
-    return PublishedResult.objects.filter(corrects=result).exists()
-
-
 @transaction.atomic
 def publish_correction(*, actor: User, result: PublishedResult, changes: dict[str, Any], reason: str) -> Announcement:
     """A correction notice: a new announcement with a new row that corrects the old one;
@@ -407,11 +402,11 @@ def publish_correction(*, actor: User, result: PublishedResult, changes: dict[st
     today = timezone.localdate()
     year, quarter = today.year, (today.month - 1) // 3 + 1
     region = original.announcement.region
-    seq = Announcement.objects.filter(kind=AnnouncementKind.CORRECTION, region=region, year=year).count() + 1
     with translation.override(settings.LANGUAGE_CODE):  # a public document, issued in Chinese
         title = _("关于更正%(number)s公告有关内容的公告") % {"number": original.announcement.number}
     announcement = Announcement.objects.create(
-        number=f"{region.code}-{year}C{seq}",
+        # one correction per row version (checked above under the row lock), so the number is unique
+        number=f"{region.code}-{year}C{original.pk}",
         title=title,
         kind=AnnouncementKind.CORRECTION,
         year=year,

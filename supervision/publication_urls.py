@@ -8,4 +8,5 @@ urlpatterns = [
     path("publish/", publication_views.publish_quarter_view, name="publish"),
     path("status/<str:task_id>/", publication_views.publication_status, name="status"),
     path("results/<int:pk>/correct/", publication_views.correction_view, name="correct"),
+    path("correct/", publication_views.correction_lookup, name="correct-lookup"),
 ]

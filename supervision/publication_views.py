@@ -164,3 +164,15 @@ def correction_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已发布更正公告 %(number)s。") % {"number": announcement.number})
             return redirect("publication:home")
     return render(request, "supervision/publication_correct.html", {"form": form, "result": result})
+
+
+@login_required
+@require_GET
+def correction_lookup(request: HttpRequest) -> HttpResponse:
+    """The staff page's "correct a result" box: from a result number to its correction form."""
+    _require_publisher(request.user)
+    pk = request.GET.get("result", "").strip()
+    if pk.isdigit() and PublishedResult.objects.filter(pk=int(pk)).exists():
+        return redirect("publication:correct", pk=int(pk))
+    messages.error(request, _("未找到编号为 %(pk)s 的公告结果。") % {"pk": pk[:20]})
+    return redirect("publication:home")

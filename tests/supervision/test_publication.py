@@ -204,3 +204,18 @@ def test_it_picks_the_quarter_that_just_closed():
     assert previous_quarter(dt.date(2027, 1, 1)) == (2026, 4)
     assert previous_quarter(dt.date(2026, 7, 1)) == (2026, 2)
     assert quarter_bounds(2026, 4) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+
+
+def test_it_leads_an_official_from_a_result_number_to_a_published_correction(client, mk, official):
+    mk()
+    row = publish_quarter(actor_or_label=official, year=2026, quarter=2).results.get()
+    client.force_login(official)
+    response = client.get(reverse("publication:correct-lookup"), {"result": row.pk})
+    assert response.url == reverse("publication:correct", args=[row.pk])
+    form = client.get(response.url)
+    assert form.status_code == 200
+    data = {k: getattr(row, k) for k in ("enterprise_name", "product_name", "trademark", "batch", "verdict")}
+    data.update(model_spec="MK-17S06", failed_items=row.failed_items, institution_name=row.institution_name)
+    assert client.post(response.url, {**data, "reason": ""}).status_code == 200  # the reason is required
+    assert client.post(response.url, {**data, "reason": "型号录入错误"}).status_code == 302
+    assert PublishedResult.objects.get(corrects=row).model_spec == "MK-17S06"
