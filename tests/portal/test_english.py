@@ -215,7 +215,7 @@ def test_it_renders_the_staff_pages_in_english(client, reviewer, inspector, noti
 
 
 def test_it_renders_the_sampling_form_its_errors_and_the_admin_in_english(
-    client, inspector, inspector2, reviewer, administrator, kettle_category, enterprise, lab
+    client, inspector, inspector2, reviewer, official, administrator, kettle_category, enterprise, lab
 ):
     today = timezone.localdate()
     plan = make_plan(reviewer, kettle_category, year=today.year)
@@ -230,6 +230,11 @@ def test_it_renders_the_sampling_form_its_errors_and_the_admin_in_english(
     response = client.post(url, data, headers={"accept-language": "en"})
     html = response.content.decode()
     assert response.status_code == 200 and "Please correct the fields marked in red" in html
+    assert untranslated(html) == []
+    client.force_login(official)
+    html = english(client, reverse("publication:home"))
+    for word in ("Publish quarterly announcement", "Q4", "Correct this result", "Published announcements"):
+        assert word in html, word
     assert untranslated(html) == []
     client.force_login(administrator)
     html = english(client, reverse("admin:index"))
