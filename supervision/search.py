@@ -413,6 +413,7 @@ def search_published(
     terms = [*parsed.terms, *tags]
     tsquery = " & ".join([*(f"'{t}'" for t in tags), *([f"({parsed.tsquery})"] if not parsed.empty else [])])
     tagged = False
+    known_count: int | None = None
     if terms:
         rows_by_term = term_rows(terms)
         if 0 in rows_by_term.values():
@@ -424,6 +425,11 @@ def search_published(
                 return SearchPage(rows=[], next_cursor=None, count=0, capped=False, plan="impossible")
             rows_by_term.update({k[1:]: v for k, v in fail_rows.items()})
         rarest = min(n if n is not None else 0 for n in rows_by_term.values())
+        # One lexeme and no filter but "failures only": SearchTerm holds the count itself ("~壶" is
+        # the failing rows with 壶), give or take corrected originals — no count query needed.
+        other_filters = filters.date_from or filters.date_to or filters.enterprise or filters.quarter
+        if len(parsed.terms) == 1 and all(t == "!fail" for t in tags) and not other_filters:
+            known_count = rows_by_term[parsed.terms[0]]
         # "!fail" alone is common (about one row in eight): the date index with a verdict filter wins
         tagged = not parsed.empty or any(t != "!fail" for t in tags)
         if tagged and rarest < gin_threshold(limit):
@@ -446,7 +452,9 @@ def search_published(
         next_cursor = encode_cursor(rows[-1]["published_on"], rows[-1]["id"])
     count, capped = len(rows), False
     # The count is shown with the first page only; later pages (a cursor) skip it.
-    if with_count and next_cursor is not None and position is None:
+    if with_count and next_cursor is not None and position is None and known_count is not None:
+        count, capped = min(known_count, COUNT_CAP), known_count > COUNT_CAP
+    elif with_count and next_cursor is not None and position is None:
         # the index alone can count when every filter is a tag (date ranges and a quarter without a year are not)
         tags_cover = not (
             filters.date_from or filters.date_to or filters.enterprise or (filters.quarter and not filters.year)
