@@ -24,6 +24,7 @@ from portal.stats import (
     exposure_results,
     public_statistics,
     published_years,
+    responsible_persons,
 )
 from supervision.models import CatalogueItem, ProductCategory
 
@@ -189,6 +190,9 @@ def exposure(request: HttpRequest) -> HttpResponse:
     base_query = request.GET.copy()
     for key in ("after", "before"):
         base_query.pop(key, None)
+    persons = responsible_persons(page.rows)
+    for row in page.rows:
+        row.responsible = persons.get(row.id, [])
     return render(
         request,
         "public/exposure.html",

@@ -23,7 +23,17 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from supervision.models import Field, PlanLevel, ProductCategory, PublishedResult, Region, RegionLevel, Verdict
+from supervision.models import (
+    Appointment,
+    AppointmentRole,
+    Field,
+    PlanLevel,
+    ProductCategory,
+    PublishedResult,
+    Region,
+    RegionLevel,
+    Verdict,
+)
 
 T = TypeVar("T")
 FAILING = (Verdict.FAIL, Verdict.FAIL_REFUSED)
@@ -251,3 +261,34 @@ def exposure_page(
         next_cursor=_cursor(rows[-1]) if len(chunk) > size else None,
         prev_cursor=_cursor(rows[0]) if rows and after_key is not None else None,
     )
+
+
+def responsible_persons(rows: list[PublishedResult]) -> dict[int, list[str]]:
+    """曝光 names the enterprise's responsible persons (第二十一条: 生产企业和责任人).
+
+    The legal representative and principal in post on the sampling date, names only (never an ID
+    number), read in one query for the whole page.
+    """
+    enterprise_ids = {row.enterprise_id for row in rows if row.enterprise_id}
+    if not enterprise_ids:
+        return {}
+    posts = list(
+        Appointment.objects.filter(
+            enterprise_id__in=enterprise_ids,
+            role__in=[AppointmentRole.LEGAL_REPRESENTATIVE, AppointmentRole.PRINCIPAL],
+        )
+        .select_related("person")
+        .order_by("role", "start")
+    )
+    named: dict[int, list[str]] = {}
+    for row in rows:
+        names = [
+            f"{post.get_role_display()}：{post.person.name}"
+            for post in posts
+            if post.enterprise_id == row.enterprise_id
+            and post.start <= row.sampled_on
+            and (post.end is None or post.end >= row.sampled_on)
+        ]
+        if names:
+            named[row.id] = names
+    return named

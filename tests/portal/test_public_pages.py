@@ -363,3 +363,33 @@ def test_it_takes_one_of_two_racing_answers_with_the_same_fingerprint(kettle_cat
     assert results["first"] == "saved"
     assert "今天您已就该产品类别提交过问卷" in results["second"]
     assert SatisfactionResponse.objects.filter(fingerprint="race").count() == 1
+
+
+def test_it_names_the_responsible_persons_in_post_on_the_sampling_day_on_the_exposure_page(
+    client, make_result, enterprise
+):
+    """第二十一条: exposure names the enterprise and its responsible persons — names only, never ID numbers."""
+    from stdnum.cn import ric
+
+    from supervision.models import Appointment, AppointmentRole, Person
+
+    row = make_result(verdict=Verdict.FAIL, enterprise=enterprise, enterprise_name=enterprise.name)
+
+    def person(name: str, body: str) -> Person:
+        return Person.objects.create(name=name, id_number=body + ric.calc_check_digit(body + "0"))
+
+    former, current = person("钱前任", "44010619800101123"), person("孙现任", "44010619820202456")
+    Appointment.objects.create(
+        person=former,
+        enterprise=enterprise,
+        role=AppointmentRole.LEGAL_REPRESENTATIVE,
+        start=dt.date(2000, 1, 1),
+        end=row.sampled_on - dt.timedelta(days=1),
+    )
+    Appointment.objects.create(
+        person=current, enterprise=enterprise, role=AppointmentRole.LEGAL_REPRESENTATIVE, start=row.sampled_on
+    )
+    html = client.get(reverse("public-exposure")).content.decode()
+    assert "孙现任" in html
+    assert "钱前任" not in html
+    assert former.id_number not in html and current.id_number not in html
