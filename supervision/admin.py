@@ -282,6 +282,10 @@ class LicenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     write_roles = LICENCE_EDITORS
     allow_delete = False
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # status_today reads each licence's history: one prefetch for the page, not a query per row
+        return super().get_queryset(request).prefetch_related("events")
+
     @admin.display(description=_("当前状态"))
     def status_today(self, obj: Licence) -> str:
         return registry_services.status_label(obj.status_on(timezone.localdate()))

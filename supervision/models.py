@@ -325,7 +325,12 @@ class Licence(models.Model):
 
     def status_on(self, day: dt.date) -> str:
         """Derived status: the last event on or before the day, then the validity window."""
-        last = self.events.filter(on__lte=day).order_by("-on", "-id").first()
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("events")
+        if prefetched is not None:
+            # a list prefetches the histories: pick the last event here, not with a query per licence
+            last = max((e for e in prefetched if e.on <= day), key=lambda e: (e.on, e.pk), default=None)
+        else:
+            last = self.events.filter(on__lte=day).order_by("-on", "-id").first()
         if last is None:
             return "none"
         if last.kind == LicenceEventKind.REVOKED:
