@@ -27,6 +27,7 @@ from supervision.models import (
     Verdict,
 )
 from supervision.selectors import scope_to_region
+from supervision.services import SAMPLE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -120,34 +121,9 @@ class SampleForm(forms.ModelForm):
 
     class Meta:
         model = Sample
-        fields = [
-            "samplers",
-            "sampled_on",
-            "place_kind",
-            "place",
-            "place_url",
-            "product_name",
-            "trademark",
-            "model_spec",
-            "batch",
-            "production_date",
-            "executed_standard",
-            "grade",
-            "sampling_base",
-            "quantity_drawn",
-            "quantity_retained",
-            "unit_price",
-            "sealed",
-            "label_name",
-            "label_address",
-            "label_standard",
-            "label_certificate",
-            "label_production_date",
-            "unit_signatory",
-        ]
+        # the fields of a sampling record are named once, by the act that records it
+        fields = ["samplers", "sampled_on", *SAMPLE_FIELDS]
         widgets = {"sampled_on": DATE_INPUT, "production_date": DATE_INPUT}
-
-    LABEL_FIELDS = ("label_name", "label_address", "label_standard", "label_certificate", "label_production_date")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -159,10 +135,7 @@ class SampleForm(forms.ModelForm):
         return None
 
     def service_fields(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("samplers", None)
-        data.pop("sampled_on", None)
-        return data
+        return {name: self.cleaned_data[name] for name in SAMPLE_FIELDS if name in self.cleaned_data}
 
 
 class RefusalForm(forms.Form):
