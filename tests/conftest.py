@@ -37,6 +37,13 @@ def _regions_after_flush(request):
         regions_gd.load(Region, Authority)
 
 
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files (seal photos, signed reports) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
 def make_uscc(region_code: str, serial: int) -> str:
     base = f"91{region_code}{serial:09d}"
     return base + uscc.calc_check_digit(base)

@@ -17,12 +17,7 @@ from supervision.models import ImportBatch, ImportStatus, ItemResult, Product, V
 from supervision.models import TestReport as LabReport
 from tests.supervision.spotcheck_factory import make_plan, make_task, record_sample
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media_root")]
 
 
 def test_it_commits_an_uploaded_batch_in_the_worker(reviewer, inspector, inspector2, kettle_category, lab, enterprise):

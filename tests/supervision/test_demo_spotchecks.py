@@ -13,12 +13,7 @@ from supervision.models import Objection, ObjectionStatus, Reinspection, ReportS
 from supervision.selectors import final_samples
 from supervision.spotcheck_selectors import awaiting_objection_deadline
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def test_it_seeds_spot_checks_in_every_state_with_the_last_quarter_final():

@@ -16,12 +16,7 @@ from supervision import imports, services
 from supervision.models import ImportStatus, ItemResult, ReportStatus, Verdict
 from tests.supervision.spotcheck_factory import ITEMS_PASS, make_plan, make_task, record_sample
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 @pytest.fixture

@@ -19,16 +19,11 @@ from supervision.models import Enterprise, LicenceEventKind, LicenceKind
 from tests.conftest import make_uscc
 from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, approve, make_plan, make_task, record_sample
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 SAMPLED = dt.date(2026, 9, 10)
 NOTIFIED = dt.date(2026, 10, 1)
 ROWS = 4
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture

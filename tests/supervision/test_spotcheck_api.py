@@ -10,14 +10,9 @@ from rest_framework.test import APIClient
 from portal.models import AuditAction, AuditEvent
 from supervision import services
 from supervision.models import ObjectionStatus, ReportStatus, Sample, Task
-from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, make_plan, make_task, png_file, record_sample
+from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, png_file
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 API = "/api/spotcheck"
@@ -27,26 +22,6 @@ def client_for(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
-
-
-@pytest.fixture
-def team(inspector, inspector2):
-    return [inspector, inspector2]
-
-
-@pytest.fixture
-def plan(reviewer, kettle_category):
-    return make_plan(reviewer, kettle_category)
-
-
-@pytest.fixture
-def task(reviewer, plan, enterprise, kettle_category, lab, team, kettle):
-    return make_task(reviewer, plan, enterprise, kettle_category, lab, team, product=kettle)
-
-
-@pytest.fixture
-def sample(inspector, task, team):
-    return record_sample(inspector, task, team, dt.date(2026, 9, 10))
 
 
 def test_it_creates_a_plan_and_a_task(reviewer, kettle_category, enterprise, lab, team, kettle):
@@ -263,3 +238,12 @@ def test_it_filters_samples_by_finality_and_verdict_and_shows_the_timeline(inspe
     assert api.get(f"{API}/samples/", {"verdict": "fail_refused"}).json()["count"] == 1
     timeline = api.get(f"{API}/samples/{refusal.pk}/timeline/").json()
     assert [e["label"] for e in timeline] == ["下达抽查任务", "记录拒检"]
+
+
+def test_it_takes_the_same_sampling_record_fields_as_the_act_and_the_page():
+    from supervision.forms import SampleForm
+    from supervision.spotcheck_serializers import SampleRecordSerializer
+
+    act = {"samplers", "sampled_on", *services.SAMPLE_FIELDS}
+    assert set(SampleRecordSerializer().fields) == act
+    assert set(SampleForm.base_fields) == act

@@ -45,36 +45,11 @@ from tests.supervision.spotcheck_factory import (
     record_sample,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 TODAY = dt.date(2026, 11, 26)
 NOTIFIED = dt.date(2026, 10, 1)
-
-
-@pytest.fixture
-def team(inspector, inspector2):
-    return [inspector, inspector2]
-
-
-@pytest.fixture
-def plan(reviewer, kettle_category):
-    return make_plan(reviewer, kettle_category)
-
-
-@pytest.fixture
-def task(reviewer, plan, enterprise, kettle_category, lab, team, kettle):
-    return make_task(reviewer, plan, enterprise, kettle_category, lab, team, product=kettle)
-
-
-@pytest.fixture
-def sample(inspector, task, team):
-    return record_sample(inspector, task, team, dt.date(2026, 9, 10))
 
 
 @pytest.fixture

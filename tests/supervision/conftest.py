@@ -1,0 +1,30 @@
+"""The spot check most tests of this folder start from: a city plan, its task for the kettle of the
+天河 enterprise with two 广州 samplers, and its sample drawn on 2026-09-10, all through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.supervision.spotcheck_factory import make_plan, make_task, record_sample
+
+
+@pytest.fixture
+def team(inspector, inspector2):
+    return [inspector, inspector2]
+
+
+@pytest.fixture
+def plan(reviewer, kettle_category):
+    return make_plan(reviewer, kettle_category)
+
+
+@pytest.fixture
+def task(reviewer, plan, enterprise, kettle_category, lab, team, kettle):
+    return make_task(reviewer, plan, enterprise, kettle_category, lab, team, product=kettle)
+
+
+@pytest.fixture
+def sample(inspector, task, team):
+    return record_sample(inspector, task, team, dt.date(2026, 9, 10))
