@@ -283,7 +283,7 @@ def responsible_persons(rows: list[PublishedResult]) -> dict[int, list[str]]:
     named: dict[int, list[str]] = {}
     for row in rows:
         names = [
-            f"{post.get_role_display()}：{post.person.name}"
+            f"{post.get_role_display()}{_('：')}{post.person.name}"
             for post in posts
             if post.enterprise_id == row.enterprise_id
             and post.start <= row.sampled_on

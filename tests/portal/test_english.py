@@ -14,10 +14,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import trans_real
+from stdnum.cn import ric
 
 from portal.models import User
 from supervision import services
-from supervision.models import Notice, Sample
+from supervision.models import Appointment, Notice, Person, Sample
 from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, approve, make_plan, make_task
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +110,10 @@ def english(client, url: str, **params) -> str:
 
 @pytest.fixture
 def published(make_result, kettle_category, enterprise):
+    person = Person.objects.create(
+        name="张三丰", id_number="44010619850312123" + ric.calc_check_digit("440106198503121230")
+    )
+    Appointment.objects.create(person=person, enterprise=enterprise, role="legal_rep", start=dt.date(2020, 1, 1))
     fail = make_result(
         verdict="fail",
         enterprise=enterprise,
@@ -167,7 +172,7 @@ def test_it_switches_to_english_and_back_with_the_language_form(client, publishe
         ("public-stats", [], {}, ["Supervision spot-check pass rates", "Pass rate", "By product category"]),
         ("public-catalogue", [], {}, ["Supervision spot-check product catalogue", "Focus:", "Standards: "]),
         ("public-category", ["0101"], {}, ["User satisfaction index", "Take the survey", "Mandatory"]),
-        ("public-exposure", [], {}, ["Public exposure of failed priority products", "Filter"]),
+        ("public-exposure", [], {}, ["Public exposure of failed priority products", "Legal representative: 张三丰"]),
         ("public-announcements", [], {}, ["Subscribe to announcements (Atom)", "Announcement"]),
         ("login", [], {}, ["Username", "Password", "Log in"]),
     ],
