@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -227,9 +228,10 @@ class LicenceForm(forms.ModelForm):
         data = super().clean()
         holder, products = data.get("holder"), data.get("products")
         if holder is not None and products:
-            strangers = [p for p in products if p.enterprise_id != holder.pk]
-            if strangers:
-                self.add_error("products", gettext("产品“%(name)s”不是持证企业的产品。") % {"name": strangers[0].name})
+            try:
+                registry_services.check_products_of_holder(holder, products)
+            except ValidationError as exc:
+                self.add_error(None, exc)
         kind = data.get("event_kind")
         if kind and self.instance.pk:
             on = data.get("event_on") or timezone.localdate()

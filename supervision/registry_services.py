@@ -302,7 +302,8 @@ def product_update(*, actor: User, product: Product, **changes: Any) -> Product:
 # ---------------------------------------------------------------- licences (第十一条, 第十五条)
 
 
-def _check_products_of_holder(holder: Enterprise, products: Iterable[Product]) -> None:
+def check_products_of_holder(holder: Enterprise, products: Iterable[Product]) -> None:
+    """A licence covers only its holder's own products (第十一条); the admin form asks the same."""
     strangers = [p for p in products if p.enterprise_id != holder.pk]
     if strangers:
         raise ValidationError({"products": _("产品“%(name)s”不是持证企业的产品。") % {"name": strangers[0].name}})
@@ -326,7 +327,7 @@ def licence_issue(
     categories, products = list(categories), list(products)
     if not categories:
         raise ValidationError({"categories": _("请至少选择一个覆盖的产品类别。")})
-    _check_products_of_holder(holder, products)
+    check_products_of_holder(holder, products)
     licence = Licence(kind=kind, number=(number or "").strip(), holder=holder, valid_from=valid_from, valid_to=valid_to)
     licence.full_clean()
     licence.save()
@@ -359,7 +360,7 @@ def licence_update(*, actor: User, licence: Licence, **changes: Any) -> Licence:
     if "categories" in m2m and not m2m["categories"]:
         raise ValidationError({"categories": _("请至少选择一个覆盖的产品类别。")})
     if "products" in m2m:
-        _check_products_of_holder(licence.holder, m2m["products"])
+        check_products_of_holder(licence.holder, m2m["products"])
     licence.full_clean()
     licence.save()
     for name, values in m2m.items():

@@ -227,3 +227,33 @@ def test_it_issues_a_licence_from_the_admin_through_the_service(
     assert [e.kind for e in licence.events.all()] == ["issued"]
     assert list(licence.products.all()) == [kettle]
     assert AuditEvent.objects.filter(action=AuditAction.LICENCE_EVENT, target_id=str(licence.pk)).count() == 1
+
+
+def test_it_refuses_in_the_admin_a_product_of_another_enterprise_beside_the_field(
+    client, enforcement_officer, enterprise, kettle_category, tianhe
+):
+    from supervision.models import Enterprise, Product
+    from tests.conftest import make_uscc
+
+    other = Enterprise.objects.create(uscc=make_uscc("440106", 77), name="广州市另一电器厂", region=tianhe)
+    stranger = Product.objects.create(enterprise=other, category=kettle_category, name="电水壶", model_spec="X-1")
+    enforcement_officer.is_staff = True
+    enforcement_officer.save()
+    client.force_login(enforcement_officer)
+    response = client.post(
+        "/admin/supervision/licence/add/",
+        {
+            "kind": "production",
+            "number": "粤XK16-204-00002",
+            "holder": enterprise.pk,
+            "categories": [kettle_category.pk],
+            "products": [stranger.pk],
+            "valid_from": "2025-01-01",
+            "valid_to": "2029-12-31",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["products"] == ["产品“电水壶”不是持证企业的产品。"]
+    assert not Licence.objects.filter(number="粤XK16-204-00002").exists()
