@@ -59,6 +59,17 @@ class ScopedViewSetMixin:
         return scoped(self.model, self.request.user, qs)  # type: ignore[attr-defined]
 
 
+class ScopedEditableViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and change (never delete: records are referenced by samples and audit rows)."""
+
+
 class EnterpriseFilter(django_filters.FilterSet):
     within = django_filters.CharFilter(
         label=_("行政区划（含下级）"),
@@ -97,14 +108,7 @@ class AuthorityViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("region", "name")
 
 
-class EnterpriseViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class EnterpriseViewSet(ScopedEditableViewSet):
     model = Enterprise
     serializer_class = s.EnterpriseSerializer
     permission_classes = [HasRole(*REGISTRY_EDITORS)]
@@ -114,14 +118,7 @@ class EnterpriseViewSet(
     select_related = ("region",)
 
 
-class PersonViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class PersonViewSet(ScopedEditableViewSet):
     model = Person
     serializer_class = s.PersonSerializer
     permission_classes = [HasRole(*REGISTRY_EDITORS)]
@@ -177,14 +174,7 @@ class StandardViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("code",)
 
 
-class ProductViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ProductViewSet(ScopedEditableViewSet):
     model = Product
     serializer_class = s.ProductSerializer
     permission_classes = [HasRole(*REGISTRY_EDITORS)]
@@ -193,14 +183,7 @@ class ProductViewSet(
     ordering_fields = ("name",)
 
 
-class LicenceViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class LicenceViewSet(ScopedEditableViewSet):
     """Licences and certificates; status is the history of events, recorded at …/events/."""
 
     model = Licence
@@ -222,14 +205,7 @@ class LicenceViewSet(
         return Response(s.LicenceEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
-class InstitutionViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class InstitutionViewSet(ScopedEditableViewSet):
     """检验机构 with accreditation scope and validity (第十三条)."""
 
     model = Institution
