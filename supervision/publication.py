@@ -21,9 +21,9 @@ Decisions:
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -156,6 +156,9 @@ def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date
         candidates = candidates.filter(region__code__startswith=prefix)
     sql, params = candidates.order_by().values("id").query.sql_with_params()
     with connection.cursor() as cur:
+        # JIT compiling the many-join read below took 1.1 s of its 2.6 s on 100,000 samples
+        # (measured): the query is long but simple, and runs once; off for this transaction only.
+        cur.execute("SET LOCAL jit = off")
         cur.execute("DROP TABLE IF EXISTS publication_candidates")
         cur.execute(f"CREATE TEMP TABLE publication_candidates ON COMMIT DROP AS {sql}", params)  # noqa: S608
         cur.execute("ANALYZE publication_candidates")
@@ -264,39 +267,57 @@ def _copy_value(value: Any) -> str:
     return text
 
 
-def write_published_rows(rows: Iterable[dict[str, Any]], *, batch_rows: int = 50_000) -> tuple[int, Counter[str]]:
+class _CopyStream:
+    """What COPY reads from: rows are tokenised and formatted only when psycopg2 asks for the next
+    chunk, so on two cores PostgreSQL inserts one chunk (heap, btrees, GIN pending list) while
+    Python prepares the next, instead of the two taking turns over a whole batch."""
+
+    def __init__(self, rows: list[dict[str, Any]], terms: Counter[str], chunk_rows: int = 500) -> None:
+        self._rows = rows
+        self._at = 0
+        self._terms = terms
+        self._chunk_rows = chunk_rows
+
+    def read(self, size: int = -1) -> str:
+        chunk = self._rows[self._at : self._at + self._chunk_rows]
+        self._at += len(chunk)
+        lines = []
+        terms = self._terms
+        for row in chunk:
+            literal, lexemes = document_vector(row)
+            terms.update(lexemes)
+            if "!fail" in lexemes:
+                terms.update(failure_terms(lexemes))
+            row["search"] = literal
+            lines.append("\t".join([_copy_value(row[c]) for c in COPY_COLUMNS]))
+        return "\n".join(lines) + "\n" if lines else ""
+
+    readline = read
+
+
+def write_published_rows(rows: Iterable[dict[str, Any]], *, batch_rows: int = 20_000) -> tuple[int, Counter[str]]:
     """COPY rows (dicts keyed by COPY_COLUMNS but `search`) into PublishedResult, computing each
-    search vector with the shared tokenizer; returns the count and the lexeme row counts."""
+    search vector with the shared tokenizer; returns the count and the lexeme row counts.
+
+    `rows` may come from a server-side cursor on this connection: a batch is read from it first
+    (no COPY may be in progress while it fetches), then streamed into COPY."""
     table = PublishedResult._meta.db_table
     sql = f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN"
     terms: Counter[str] = Counter()
     written = 0
-    buffer = io.StringIO()
-    pending = 0
+    source = iter(rows)
     with connection.cursor() as cur:
         # GIN takes new entries into its pending list and merges it each time it passes the limit
         # (4 MB): many small merges during a big COPY. One merge at the end, still inside this
         # transaction, is cheaper and leaves the index as compact as before.
         cur.execute("SET LOCAL gin_pending_list_limit = '1GB'")
         cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for row in rows:
-            literal, lexemes = document_vector(row)
-            terms.update(lexemes)
-            if "!fail" in lexemes:
-                terms.update(failure_terms(lexemes))
-            row["search"] = literal
-            buffer.write("\t".join(_copy_value(row[c]) for c in COPY_COLUMNS))
-            buffer.write("\n")
-            pending += 1
-            if pending >= batch_rows:
-                buffer.seek(0)
-                cur.copy_expert(sql, buffer)
-                written += pending
-                buffer, pending = io.StringIO(), 0
-        if pending:
-            buffer.seek(0)
-            cur.copy_expert(sql, buffer)
-            written += pending
+        while True:
+            batch = list(islice(source, batch_rows))
+            if not batch:
+                break
+            cur.copy_expert(sql, _CopyStream(batch, terms))
+            written += len(batch)
         if written:
             cur.execute("SELECT gin_clean_pending_list('published_search_gin'::regclass)")
     return written, terms
