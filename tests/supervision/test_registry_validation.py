@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from stdnum.cn import ric
+from stdnum.cn import ric, uscc
 
 from portal.models import AuditEvent, Role
 from supervision import registry_services as services
@@ -38,8 +38,13 @@ def clerk(db):
 # ---------------------------------------------------------------- the model (full_clean)
 
 
-def test_it_accepts_a_valid_uscc_and_upper_cases_it(tianhe):
+def test_it_accepts_a_valid_uscc_and_upper_cases_it(tianhe, clerk):
     Enterprise(uscc=VALID_USCC, name="甲", region=tianhe).full_clean()
+    body = "91440106MA59XY81K"  # letters in the organisation code, as many real codes have
+    with_letters = body + uscc.calc_check_digit(body)
+    enterprise = services.enterprise_create(actor=clerk, uscc=f" {with_letters.lower()} ", name="乙", region=tianhe)
+    enterprise.refresh_from_db()
+    assert enterprise.uscc == with_letters
 
 
 @pytest.mark.parametrize(
@@ -62,6 +67,9 @@ def test_it_accepts_a_valid_resident_id_including_an_x_check_digit():
     Person(name="张三", id_number=VALID_ID).full_clean()
     body = next(b for n in range(1000) if ric.calc_check_digit((b := f"44010619850312{n:03d}") + "0") == "X")
     Person(name="李四", id_number=body + "X").full_clean()
+    # the same number with its last character changed is refused: full_clean above did check it
+    with pytest.raises(ValidationError):
+        Person(name="李四", id_number=body + "0").full_clean()
 
 
 @pytest.mark.parametrize(

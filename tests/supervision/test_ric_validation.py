@@ -11,6 +11,10 @@ def with_check_digit(body17: str) -> str:
 
 def test_it_accepts_an_id_from_a_district_newer_than_stdnums_table():
     validate_ric(with_check_digit("44060620050101123"))  # 顺德区, formed 2003
+    # and it is still the validator speaking: the same number with a wrong check digit is refused
+    wrong = with_check_digit("44060620050101123")
+    with pytest.raises(ValidationError):
+        validate_ric(wrong[:-1] + ("1" if wrong[-1] != "1" else "2"))
 
 
 @pytest.mark.parametrize(

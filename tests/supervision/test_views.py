@@ -96,6 +96,8 @@ def test_it_shows_an_inspector_every_page_of_the_day(client, inspector, task, sa
         response = client.get(url)
         assert response.status_code == 200, url
     assert sample.code in client.get(reverse("supervision:to-enter")).content.decode()
+    assert task.enterprise.name in client.get(reverse("supervision:my-tasks")).content.decode()
+    assert task.plan.title in client.get(reverse("supervision:plan-list")).content.decode()
     detail = client.get(reverse("supervision:sample-detail", args=[sample.code])).content.decode()
     assert "<svg" in detail and sample.code in detail
     assert "填写抽样单" in detail  # the timeline shows the recording act
