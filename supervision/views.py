@@ -7,7 +7,8 @@ role here and again in its service (a 403). Rules live in supervision/services.p
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import segno
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,6 +57,8 @@ from supervision.models import (
 )
 from supervision.selectors import objection_deadline, sample_failed_items, sample_verdict, scope_to_region
 
+T = TypeVar("T")
+
 ORGANISER_ROLES = (Role.OFFICIAL, Role.REVIEWER, Role.ADMINISTRATOR)
 PAGE_SIZE = 25
 
@@ -62,6 +66,15 @@ PAGE_SIZE = 25
 def require_role(user: User, *roles: str) -> None:
     if not user.has_role(*roles):
         raise PermissionDenied(_("您没有执行此操作的权限。"))
+
+
+def _act(form: BaseForm, act: Callable[[], T]) -> T | None:
+    """Run one service act; its refusal (a ValidationError) goes beside the form's fields and gives None."""
+    try:
+        return act()
+    except ValidationError as exc:
+        attach_service_errors(form, exc)
+        return None
 
 
 def paginate(request: HttpRequest, qs: QuerySet | list, per_page: int = PAGE_SIZE) -> tuple[Page, str]:
@@ -146,11 +159,8 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         if authority is None:
             form.add_error(None, _("您的账户未关联质量技术监督部门，不能制定计划。"))
             return render(request, "supervision/plan_form.html", {"form": form, "authority": authority}, status=400)
-        try:
-            plan = services.plan_create(actor=request.user, authority=authority, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_service_errors(form, exc)
-        else:
+        plan = _act(form, lambda: services.plan_create(actor=request.user, authority=authority, **form.cleaned_data))
+        if plan is not None:
             messages.success(request, _("抽查计划“%(title)s”已制定。") % {"title": plan.title})
             return redirect("supervision:plan-list")
     return render(request, "supervision/plan_form.html", {"form": form, "authority": authority})
@@ -196,11 +206,8 @@ def task_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["field"] = data.get("field") or None
-        try:
-            task = services.task_create(actor=request.user, **data)
-        except ValidationError as exc:
-            attach_service_errors(form, exc)
-        else:
+        task = _act(form, lambda: services.task_create(actor=request.user, **data))
+        if task is not None:
             messages.success(request, _("抽查任务已下达：%(task)s。") % {"task": task})
             return redirect("supervision:task-list")
     return render(request, "supervision/task_form.html", {"form": form})
@@ -233,17 +240,17 @@ def sample_record(request: HttpRequest, task_id: int) -> HttpResponse:
         initial.update(product_name=product.name, trademark=product.trademark, model_spec=product.model_spec)
     form = SampleForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            sample = services.sample_record(
+        sample = _act(
+            form,
+            lambda: services.sample_record(
                 actor=request.user,
                 task=task,
                 samplers=list(form.cleaned_data["samplers"]),
                 sampled_on=form.cleaned_data["sampled_on"],
                 **form.service_fields(),
-            )
-        except ValidationError as exc:
-            attach_service_errors(form, exc)
-        else:
+            ),
+        )
+        if sample is not None:
             messages.success(request, _("抽样单已保存，样品编号 %(code)s。") % {"code": sample.code})
             return redirect("supervision:sample-detail", code=sample.code)
     return render(request, "supervision/sample_form.html", {"form": form, "task": task})
@@ -257,17 +264,14 @@ def sample_refusal(request: HttpRequest, task_id: int) -> HttpResponse:
     form = RefusalForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            sample = services.sample_record_refusal(
-                actor=request.user,
-                task=task,
-                samplers=list(data.pop("samplers")),
-                sampled_on=data.pop("sampled_on"),
-                **data,
-            )
-        except ValidationError as exc:
-            attach_service_errors(form, exc)
-        else:
+        samplers, sampled_on = list(data.pop("samplers")), data.pop("sampled_on")
+        sample = _act(
+            form,
+            lambda: services.sample_record_refusal(
+                actor=request.user, task=task, samplers=samplers, sampled_on=sampled_on, **data
+            ),
+        )
+        if sample is not None:
             messages.warning(
                 request,
                 _("已记录拒检：按不合格论处（第十五条），并已下达强制监督抽查任务，费用由企业承担。"),
@@ -343,14 +347,11 @@ def custody_add(request: HttpRequest, code: str) -> HttpResponse:
     require_role(request.user, Role.INSPECTOR, Role.REVIEWER)
     sample = _sample(request.user, code)
     form = CustodyForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.custody_record(actor=request.user, sample=sample, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_service_errors(form, exc)
-        else:
-            messages.success(request, _("样品流转记录已保存。"))
-            return redirect(reverse("supervision:sample-detail", args=[sample.code]) + "#custody")
+    if form.is_valid() and _act(
+        form, lambda: services.custody_record(actor=request.user, sample=sample, **form.cleaned_data)
+    ):
+        messages.success(request, _("样品流转记录已保存。"))
+        return redirect(reverse("supervision:sample-detail", args=[sample.code]) + "#custody")
     context = _sample_context(request, sample)
     context["custody_form"] = form
     return render(request, "supervision/sample_detail.html", context, status=400)
@@ -503,14 +504,13 @@ def objection_create(request: HttpRequest, code: str) -> HttpResponse:
     require_role(request.user, Role.REVIEWER)
     sample = _sample(request.user, code)
     form = ObjectionForm(request.POST or None, initial={"filed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.objection_file(actor=request.user, sample=sample, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_service_errors(form, exc)
-        else:
-            messages.success(request, _("异议已登记，该样品结论在复检前不作为最终结论。"))
-            return redirect("supervision:sample-detail", code=sample.code)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _act(form, lambda: services.objection_file(actor=request.user, sample=sample, **form.cleaned_data))
+    ):
+        messages.success(request, _("异议已登记，该样品结论在复检前不作为最终结论。"))
+        return redirect("supervision:sample-detail", code=sample.code)
     notice = sample.notices.order_by("-notified_on", "-id").first()
     return render(
         request,
@@ -536,11 +536,8 @@ def objection_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     objection = _objection(request.user, pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.objection_withdraw(actor=request.user, objection=objection, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            attach_service_errors(form, exc)
-        else:
+        reason = form.cleaned_data["reason"]
+        if _act(form, lambda: services.objection_withdraw(actor=request.user, objection=objection, reason=reason)):
             messages.success(request, _("企业已撤回异议。"))
             return redirect("supervision:sample-detail", code=objection.sample.code)
     return render(request, "supervision/objection_withdraw.html", {"form": form, "objection": objection})
@@ -551,14 +548,15 @@ def reinspection_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, Role.REVIEWER)
     objection = _objection(request.user, pk)
     form = ReinspectionForm(request.POST or None, request.FILES or None, initial={"decided_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reinspection_record(actor=request.user, objection=objection, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_service_errors(form, exc)
-        else:
-            messages.success(request, _("复检结论已记录，为最终结论。"))
-            return redirect("supervision:sample-detail", code=objection.sample.code)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _act(
+            form, lambda: services.reinspection_record(actor=request.user, objection=objection, **form.cleaned_data)
+        )
+    ):
+        messages.success(request, _("复检结论已记录，为最终结论。"))
+        return redirect("supervision:sample-detail", code=objection.sample.code)
     return render(request, "supervision/reinspection_form.html", {"form": form, "objection": objection})
 
 
@@ -612,11 +610,10 @@ def import_page(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.INSPECTOR)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            batch = imports.import_results_start(actor=request.user, uploaded_file=form.cleaned_data["file"])
-        except ValidationError as exc:
-            attach_service_errors(form, exc)
-        else:
+        batch = _act(
+            form, lambda: imports.import_results_start(actor=request.user, uploaded_file=form.cleaned_data["file"])
+        )
+        if batch is not None:
             return redirect("supervision:import-batch", pk=batch.pk)
     batches = scope_to_region(ImportBatch.objects.filter(uploaded_by=request.user), request.user)[:10]
     return render(
