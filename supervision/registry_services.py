@@ -9,8 +9,8 @@ and writes one audit row per act with the record before and after.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -35,6 +35,8 @@ from supervision.models import (
 )
 from supervision.selectors import user_can_see_region
 from supervision.validators import mask_ric
+
+M = TypeVar("M", bound=models.Model)
 
 # ---------------------------------------------------------------- checks shared by every act
 
@@ -110,6 +112,27 @@ def _apply(obj: models.Model, changes: dict[str, Any], allowed: Iterable[str]) -
         setattr(obj, name, value)
 
 
+def _change_in_region(
+    actor: User,
+    locked: M,
+    changes: dict[str, Any],
+    allowed: Iterable[str],
+    *,
+    region_of: Callable[[M], Region | None],
+    field: str,
+) -> M:
+    """Change a locked record: inside the actor's region before and after (no moving a record out of
+    reach), validated, saved, and audited with its state before and after."""
+    _require_region(actor, region_of(locked), field)
+    before = record_snapshot(locked)
+    _apply(locked, changes, allowed)
+    _require_region(actor, region_of(locked), field)
+    locked.full_clean()
+    locked.save()
+    audit(actor=actor, action=AuditAction.RECORD_CHANGED, target=locked, before=before, after=record_snapshot(locked))
+    return locked
+
+
 # ---------------------------------------------------------------- enterprises
 
 ENTERPRISE_FIELDS = ("uscc", "name", "address", "region", "registration_status", "contact", "phone")
@@ -154,20 +177,9 @@ def enterprise_create(
 def enterprise_update(*, actor: User, enterprise: Enterprise, **changes: Any) -> Enterprise:
     _require_role(actor, REGISTRY_EDITORS)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    _require_region(actor, enterprise.region, "region")
-    before = record_snapshot(enterprise)
-    _apply(enterprise, changes, ENTERPRISE_FIELDS)
-    _require_region(actor, enterprise.region, "region")
-    enterprise.full_clean()
-    enterprise.save()
-    audit(
-        actor=actor,
-        action=AuditAction.RECORD_CHANGED,
-        target=enterprise,
-        before=before,
-        after=record_snapshot(enterprise),
+    return _change_in_region(
+        actor, enterprise, changes, ENTERPRISE_FIELDS, region_of=lambda e: e.region, field="region"
     )
-    return enterprise
 
 
 # ---------------------------------------------------------------- persons and appointments
@@ -289,14 +301,9 @@ def product_create(
 def product_update(*, actor: User, product: Product, **changes: Any) -> Product:
     _require_role(actor, REGISTRY_EDITORS)
     product = Product.objects.select_for_update().select_related("enterprise__region").get(pk=product.pk)
-    _require_region(actor, product.enterprise.region, "enterprise")
-    before = record_snapshot(product)
-    _apply(product, changes, PRODUCT_FIELDS)
-    _require_region(actor, product.enterprise.region, "enterprise")
-    product.full_clean()
-    product.save()
-    audit(actor=actor, action=AuditAction.RECORD_CHANGED, target=product, before=before, after=record_snapshot(product))
-    return product
+    return _change_in_region(
+        actor, product, changes, PRODUCT_FIELDS, region_of=lambda p: p.enterprise.region, field="enterprise"
+    )
 
 
 # ---------------------------------------------------------------- licences (第十一条, 第十五条)

@@ -858,6 +858,26 @@ def _submitted_for_review(actor: User, report: TestReport) -> TestReport:
     return report
 
 
+def _record_review(report: TestReport, *, actor: User, status: str, action: AuditAction, reason: str = "") -> None:
+    """The reviewer's decision on a locked, submitted report, with its audit row (R4, 第十四条)."""
+    before = snapshot(report)
+    report.status = status
+    if status == ReportStatus.RETURNED:
+        report.return_reason = reason
+    report.reviewed_by = actor
+    report.reviewed_at = timezone.now()
+    report.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        target=report,
+        before=before,
+        after=snapshot(report),
+        clause=CLAUSE_CATALOGUE,
+        reason=reason,
+    )
+
+
 @translation.override(settings.LANGUAGE_CODE)  # the notice served on the enterprise is always in Chinese
 def notice_body(*, sample: Sample, verdict: str, failed_items: list[str], notified_on: dt.date) -> str:
     task = sample.task
@@ -896,19 +916,7 @@ def report_approve(*, actor: User, report: TestReport, today: dt.date | None = N
     report = _submitted_for_review(actor, report)
     if not report.verdict:
         raise ValidationError({"items": _("报告没有检验结论，不能审核通过。")})
-    before = snapshot(report)
-    report.status = ReportStatus.APPROVED
-    report.reviewed_by = actor
-    report.reviewed_at = timezone.now()
-    report.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.REPORT_APPROVED,
-        target=report,
-        before=before,
-        after=snapshot(report),
-        clause=CLAUSE_CATALOGUE,
-    )
+    _record_review(report, actor=actor, status=ReportStatus.APPROVED, action=AuditAction.REPORT_APPROVED)
     sample = report.sample
     failed = list(report.items.filter(verdict=ItemVerdict.FAIL).order_by("seq").values_list("name", flat=True))
     notice = Notice.objects.create(
@@ -939,20 +947,8 @@ def report_return(*, actor: User, report: TestReport, reason: str) -> TestReport
     report = _submitted_for_review(actor, report)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写退回理由。")})
-    before = snapshot(report)
-    report.status = ReportStatus.RETURNED
-    report.return_reason = reason.strip()
-    report.reviewed_by = actor
-    report.reviewed_at = timezone.now()
-    report.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.REPORT_RETURNED,
-        target=report,
-        before=before,
-        after=snapshot(report),
-        clause=CLAUSE_CATALOGUE,
-        reason=reason.strip(),
+    _record_review(
+        report, actor=actor, status=ReportStatus.RETURNED, action=AuditAction.REPORT_RETURNED, reason=reason.strip()
     )
     return report
 
