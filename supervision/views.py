@@ -656,7 +656,7 @@ def _batch_state(batch: ImportBatch) -> dict[str, Any]:
         "processed_rows": batch.processed_rows,
         "percent": percent,
         "done": done,
-        "error_count": len(batch.errors or []),
+        "error_count": imports.error_count(batch),  # the total, not the capped list (as the API)
     }
 
 

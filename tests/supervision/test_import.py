@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from portal.models import AuditAction, AuditEvent
@@ -120,12 +121,14 @@ def test_it_names_missing_header_columns(inspector, samples):
     assert batch.status == ImportStatus.FAILED and "单项判定" in batch.errors[0]["message"]
 
 
-def test_it_caps_the_error_list_and_keeps_the_count(inspector, samples, monkeypatch):
+def test_it_caps_the_error_list_and_keeps_the_count(client, inspector, samples, monkeypatch):
     monkeypatch.setattr(imports, "MAX_ERRORS", 3)
     rows = [["GD-X", "", "2026-09-20", n, "项目", "", "", "1", "", "合格"] for n in range(1, 8)]
     batch = imports.import_results_start(actor=inspector, uploaded_file=csv_file(rows))
     assert len(batch.errors) == 4 and imports.error_count(batch) == 7
     assert "共有7处错误" in batch.errors[-1]["message"]
+    client.force_login(inspector)
+    assert client.get(reverse("supervision:import-progress", args=[batch.pk])).json()["error_count"] == 7
 
 
 def test_it_imports_an_xlsx_file(inspector, samples):
