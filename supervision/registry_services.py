@@ -246,7 +246,9 @@ def appointment_create(
 def appointment_end(
     *, actor: User, appointment: Appointment, end: dt.date, removed: bool = False, reason: str = ""
 ) -> Appointment:
-    """Close a post on its last day; `removed` records a removal by law (依法免职, 第十五条)."""
+    """Close a post on its last day; `removed` records a removal by law (依法免职)."""
+    # 国发〔1999〕24号 第十五条: the legal representative of a repeat failure is removed; the removal
+    # day is recorded because it starts the three-year ban on new appointments (R7).
     _require_role(actor, REGISTRY_EDITORS)
     Enterprise.objects.select_for_update().get(pk=appointment.enterprise_id)
     appointment = Appointment.objects.select_related("enterprise__region", "person").get(pk=appointment.pk)
@@ -328,7 +330,8 @@ def licence_issue(
     valid_from: dt.date,
     valid_to: dt.date,
 ) -> Licence:
-    """Register a production licence or safety certificate (第十一条) with its ISSUED event."""
+    """Register a production licence or safety certificate with its ISSUED event."""
+    # 国发〔1999〕24号 第十一条: licence-required products are made only under a valid licence or certificate.
     _require_role(actor, LICENCE_EDITORS)
     _require_region(actor, holder.region, "holder")
     categories, products = list(categories), list(products)
@@ -435,11 +438,9 @@ def status_label(status: str) -> str:
 
 @transaction.atomic
 def licence_record_event(*, actor: User, licence: Licence, kind: str, on: dt.date, reason: str = "") -> LicenceEvent:
-    """Suspend, reinstate or revoke a licence by appending to its status history.
-
+    """Suspend, reinstate or revoke a licence by appending to its status history."""
     # 国发〔1999〕24号 第十五条: a product failing a spot check has its licence or certificate
     # suspended until rectified, and revoked when the follow-up check fails again.
-    """
     _require_role(actor, LICENCE_EDITORS)
     # Lock the licence: two officers recording events at once could both see it "valid".
     licence = Licence.objects.select_for_update().select_related("holder__region").get(pk=licence.pk)
@@ -480,6 +481,7 @@ def institution_create(
     valid_from: dt.date,
     valid_to: dt.date,
 ) -> Institution:
+    # 国发〔1999〕24号 第十三条: a testing institution works within its accreditation scope and validity.
     _require_role(actor, ADMINISTRATORS)
     _require_region(actor, region, "region")
     categories = list(categories)
@@ -509,6 +511,7 @@ def institution_create(
 
 @transaction.atomic
 def institution_update(*, actor: User, institution: Institution, **changes: Any) -> Institution:
+    # 国发〔1999〕24号 第十三条: scope, validity and suspension of a testing institution's qualification.
     _require_role(actor, ADMINISTRATORS)
     institution = Institution.objects.select_for_update().select_related("region").get(pk=institution.pk)
     _require_region(actor, institution.region, "region")

@@ -514,7 +514,7 @@ def _sampling_guards(actor: User, task: Task, sampled_on: dt.date) -> dict[str, 
 
 @transaction.atomic
 def sample_record(*, actor: User, task: Task, samplers: Iterable[User], sampled_on: dt.date, **fields: Any) -> Sample:
-    # R2 (抽样) under 国发〔1999〕24号 第十四条: two samplers with enforcement IDs, what was drawn and kept.
+    # 国发〔1999〕24号 第十四条 (R2 抽样): two samplers with enforcement IDs, what was drawn and kept.
     errors = _sampling_guards(actor, task, sampled_on)
     unknown = set(fields) - set(SAMPLE_FIELDS)
     if unknown:
@@ -667,7 +667,7 @@ def custody_record(
     note: str = "",
     photo: Any = None,
 ) -> SampleCustody:
-    # R2: the sample is traced from the unit to the lab and the retained half kept sealed (第十四条).
+    # 国发〔1999〕24号 第十四条 (R2): the sample is traced from the unit to the lab and the retained half kept sealed.
     _require_role(actor, (Role.INSPECTOR, Role.REVIEWER), _("只有抽样/检验人员或审核人员可以记录样品流转。"))
     _require_region(actor, sample.region_id)
     errors: dict[str, str] = {}
@@ -770,7 +770,7 @@ def report_save_items(
     tested_on: dt.date | None = None,
     attachment: Any = None,
 ) -> TestReport:
-    # R4 under 第十四条: the verdict follows from the items against the standard's clauses.
+    # 国发〔1999〕24号 第十四条 (R4): the verdict follows from the items against the standard's clauses.
     _require_role(actor, SAMPLING_ROLES, _("只有抽样/检验人员可以填写检验结果。"))
     report = TestReport.objects.select_for_update().select_related("sample").get(pk=report.pk)
     _require_region(actor, report.sample.region_id)
@@ -817,7 +817,7 @@ def report_save_items(
 
 @transaction.atomic
 def report_submit(*, actor: User, report: TestReport) -> TestReport:
-    # R4: the tester submits the report for review.
+    # 国发〔1999〕24号 第十四条 (R4): the tester submits the report for review by another person.
     _require_role(actor, SAMPLING_ROLES, _("只有抽样/检验人员可以提交检验报告。"))
     report = TestReport.objects.select_for_update().select_related("sample").get(pk=report.pk)
     _require_region(actor, report.sample.region_id)
@@ -910,7 +910,7 @@ def notice_body(*, sample: Sample, verdict: str, failed_items: list[str], notifi
 
 @transaction.atomic
 def report_approve(*, actor: User, report: TestReport, today: dt.date | None = None) -> TestReport:
-    # R4 under 国发〔1999〕24号 第十四条: a reviewer other than the submitter approves, the enterprise is
+    # 国发〔1999〕24号 第十四条 (R4): a reviewer other than the submitter approves, the enterprise is
     # notified, and the notice day opens the objection window.
     today = _today(today)
     report = _submitted_for_review(actor, report)
@@ -943,7 +943,7 @@ def report_approve(*, actor: User, report: TestReport, today: dt.date | None = N
 
 @transaction.atomic
 def report_return(*, actor: User, report: TestReport, reason: str) -> TestReport:
-    # R4: a reviewer returns a report with the reason, for correction and resubmission.
+    # 国发〔1999〕24号 第十四条 (R4): a reviewer returns a report with the reason, for correction and resubmission.
     report = _submitted_for_review(actor, report)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写退回理由。")})
@@ -962,7 +962,7 @@ def latest_notice(sample: Sample) -> Notice | None:
 
 @transaction.atomic
 def objection_file(*, actor: User, sample: Sample, reason: str, filed_on: dt.date) -> Objection:
-    # R4 (异议, OBJECTION_DAYS days from notification) under 国发〔1999〕24号 第十四条.
+    # 国发〔1999〕24号 第十四条 (R4 异议): within OBJECTION_DAYS days of the notice.
     _require_role(actor, REVIEW_ROLES, _("只有审核人员可以登记异议。"))
     # Lock the sample so two clerks cannot both open an objection on it.
     sample = Sample.objects.select_for_update().get(pk=sample.pk)
@@ -1008,7 +1008,7 @@ def objection_file(*, actor: User, sample: Sample, reason: str, filed_on: dt.dat
 
 @transaction.atomic
 def objection_withdraw(*, actor: User, objection: Objection, reason: str) -> Objection:
-    # R4: the applicant withdraws; the first verdict then stands once the window has passed.
+    # 国发〔1999〕24号 第十四条 (R4): the applicant withdraws; the first verdict stands once the window has passed.
     _require_role(actor, REVIEW_ROLES, _("只有审核人员可以登记撤回异议。"))
     objection = Objection.objects.select_for_update().select_related("sample").get(pk=objection.pk)
     _require_region(actor, objection.sample.region_id)
@@ -1044,7 +1044,7 @@ def reinspection_record(
     fee: Decimal | int | str = 0,
     seal_photo: Any = None,
 ) -> Reinspection:
-    # R4 under 国发〔1999〕24号 第十四条: the retained sample is re-tested after its seals are checked;
+    # 国发〔1999〕24号 第十四条 (R4 复检): the retained sample is re-tested after its seals are checked;
     # the result replaces the first verdict and is final. Fee: the applicant bears it only if the
     # re-inspection confirms the first result.
     _require_role(actor, REVIEW_ROLES, _("只有审核人员可以记录复检结果。"))
