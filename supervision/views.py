@@ -634,10 +634,7 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
         return response
     if fmt != "xlsx":
         raise Http404
-    response = HttpResponse(
-        imports.import_template_xlsx(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(imports.import_template_xlsx(), content_type=imports.XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="results-template.xlsx"'
     return response
 
