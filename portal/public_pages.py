@@ -26,6 +26,7 @@ from portal.stats import (
     published_years,
     responsible_persons,
 )
+from supervision.forms import attach_service_errors
 from supervision.models import CatalogueItem, ProductCategory
 
 THANKS_KEY = "survey-thanks"
@@ -132,11 +133,7 @@ def category_detail(request: HttpRequest, code: str) -> HttpResponse:
         try:
             satisfaction_record(actor=None, category=category, fingerprint=fingerprint, **form.cleaned_data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            attach_service_errors(form, exc)
         else:
             # Our own notice rather than the messages framework: base.html's <ul role="status"> breaks
             # list semantics (axe "listitem", serious) and base.html is not ours to change.
