@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.models import User
+from supervision.imports import error_count
 from supervision.models import (
     Authority,
     CustodyAction,
@@ -34,7 +35,7 @@ from supervision.models import (
     Task,
     TestReport,
 )
-from supervision.selectors import objection_deadline
+from supervision.selectors import objection_deadline, sample_failed_items
 
 
 def _pk(model: Any, **kw: Any) -> serializers.PrimaryKeyRelatedField:
@@ -364,8 +365,6 @@ class SampleDetailSerializer(SampleListSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_failed_items(self, obj: Sample) -> list[str]:
-        from supervision.selectors import sample_failed_items
-
         return sample_failed_items(obj)
 
 
@@ -400,6 +399,4 @@ class ImportBatchSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_error_count(self, obj: ImportBatch) -> int:
-        from supervision.imports import error_count
-
         return error_count(obj)
