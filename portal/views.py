@@ -7,6 +7,7 @@ from portal.models import Role
 from supervision import spotcheck_selectors
 from supervision.models import ReportStatus, TestReport
 from supervision.selectors import scope_to_region
+from supervision.services import EDITABLE_REPORT_STATUSES
 
 
 @login_required
@@ -22,7 +23,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "is_organiser": user.has_role(Role.OFFICIAL, Role.REVIEWER, Role.ADMINISTRATOR),
         "my_tasks": spotcheck_selectors.tasks_for(user).count() if is_inspector else None,
         "to_enter": scope_to_region(
-            TestReport.objects.filter(status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED], sample__refused=False),
+            TestReport.objects.filter(status__in=EDITABLE_REPORT_STATUSES, sample__refused=False),
             user,
             "sample__region",
         ).count()

@@ -37,12 +37,11 @@ from supervision.models import (
     ImportStatus,
     ItemResult,
     ItemVerdict,
-    ReportStatus,
     Sample,
     TestReport,
 )
 from supervision.selectors import region_prefix
-from supervision.services import ITEM_VERDICT_WORDS, derive_report_verdict
+from supervision.services import EDITABLE_REPORT_STATUSES, ITEM_VERDICT_WORDS, derive_report_verdict
 
 logger = logging.getLogger(__name__)
 
@@ -380,7 +379,7 @@ def validate_rows(
                 problem = _("样品“%(code)s”不在您所属的行政区划内。")
             elif sample["refused"] or sample["report__id"] is None:
                 problem = _("样品“%(code)s”为拒检记录，没有检验报告。")
-            elif sample["report__status"] not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+            elif sample["report__status"] not in EDITABLE_REPORT_STATUSES:
                 problem = _("样品“%(code)s”的报告已提交或已审核，不能导入（只接受草稿或已退回的报告）。")
             if problem:
                 errs.add(line, HEADER_OF["code"], problem % {"code": code})
@@ -660,9 +659,7 @@ def _commit(batch: ImportBatch, actor: User, reports: dict[str, ParsedReport], r
     locked = dict(
         TestReport.objects.select_for_update().filter(pk__in=ids).values_list("pk", "status").iterator(chunk_size=10000)
     )
-    changed = [
-        r for r in reports.values() if locked.get(r.report_id) not in (ReportStatus.DRAFT, ReportStatus.RETURNED)
-    ]
+    changed = [r for r in reports.values() if locked.get(r.report_id) not in EDITABLE_REPORT_STATUSES]
     if changed:
         raise StaleReports([r.code for r in changed])
     ItemResult.objects.filter(report_id__in=ids).delete()

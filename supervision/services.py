@@ -753,8 +753,12 @@ def clean_item_rows(items: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any
     return rows, problems
 
 
+# R4: a report's items are entered and corrected only before submission or after it was returned.
+EDITABLE_REPORT_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
 def _editable(report: TestReport) -> None:
-    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+    if report.status not in EDITABLE_REPORT_STATUSES:
         raise ValidationError(
             {"__all__": _("报告状态为“%(s)s”，只有草稿或已退回的报告可以修改。") % {"s": report.get_status_display()}}
         )

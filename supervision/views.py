@@ -318,7 +318,7 @@ def _sample_context(request: HttpRequest, sample: Sample) -> dict[str, Any]:
         "custody_form": CustodyForm(initial={"at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
         "can_enter": user.has_role(Role.INSPECTOR)
         and not sample.refused
-        and (report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)),
+        and (report is None or report.status in services.EDITABLE_REPORT_STATUSES),
         "can_review": user.has_role(Role.REVIEWER) and report is not None and report.status == ReportStatus.SUBMITTED,
         "can_object": user.has_role(Role.REVIEWER)
         and notice is not None
@@ -384,7 +384,7 @@ def report_entry(request: HttpRequest, code: str) -> HttpResponse:
     report = _report(sample)
     if report is None:
         raise PermissionDenied(_("该样品没有检验报告。"))
-    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+    if report.status not in services.EDITABLE_REPORT_STATUSES:
         messages.info(request, _("该报告已提交，不能再修改。"))
         return redirect("supervision:sample-detail", code=sample.code)
     saved = list(report.items.order_by("seq").values(*ITEM_KEYS))
@@ -585,7 +585,7 @@ def _sample_list(request: HttpRequest, qs: QuerySet[Sample], *, title: str, kind
 @login_required
 def to_enter_list(request: HttpRequest) -> HttpResponse:
     qs = spotcheck_selectors.samples_for(request.user, as_of=timezone.localdate()).filter(
-        refused=False, report__status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]
+        refused=False, report__status__in=services.EDITABLE_REPORT_STATUSES
     )
     return _sample_list(request, qs, title=_("待录入/修改的检验结果"), kind="enter")
 
