@@ -202,6 +202,20 @@ def test_it_shows_an_invalid_transition_beside_the_admin_field(client, licence, 
     assert licence.events.count() == 1
 
 
+def _add_form(holder, category, product, *, number: str) -> dict:
+    return {
+        "kind": "production",
+        "number": number,
+        "holder": holder.pk,
+        "categories": [category.pk],
+        "products": [product.pk],
+        "valid_from": "2025-01-01",
+        "valid_to": "2029-12-31",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+    }
+
+
 def test_it_issues_a_licence_from_the_admin_through_the_service(
     client, enforcement_officer, enterprise, kettle_category, kettle
 ):
@@ -209,18 +223,7 @@ def test_it_issues_a_licence_from_the_admin_through_the_service(
     enforcement_officer.save()
     client.force_login(enforcement_officer)
     response = client.post(
-        "/admin/supervision/licence/add/",
-        {
-            "kind": "production",
-            "number": "粤XK16-204-00001",
-            "holder": enterprise.pk,
-            "categories": [kettle_category.pk],
-            "products": [kettle.pk],
-            "valid_from": "2025-01-01",
-            "valid_to": "2029-12-31",
-            "events-TOTAL_FORMS": "0",
-            "events-INITIAL_FORMS": "0",
-        },
+        "/admin/supervision/licence/add/", _add_form(enterprise, kettle_category, kettle, number="粤XK16-204-00001")
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     licence = Licence.objects.get(number="粤XK16-204-00001")
@@ -241,18 +244,7 @@ def test_it_refuses_in_the_admin_a_product_of_another_enterprise_beside_the_fiel
     enforcement_officer.save()
     client.force_login(enforcement_officer)
     response = client.post(
-        "/admin/supervision/licence/add/",
-        {
-            "kind": "production",
-            "number": "粤XK16-204-00002",
-            "holder": enterprise.pk,
-            "categories": [kettle_category.pk],
-            "products": [stranger.pk],
-            "valid_from": "2025-01-01",
-            "valid_to": "2029-12-31",
-            "events-TOTAL_FORMS": "0",
-            "events-INITIAL_FORMS": "0",
-        },
+        "/admin/supervision/licence/add/", _add_form(enterprise, kettle_category, stranger, number="粤XK16-204-00002")
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["products"] == ["产品“电水壶”不是持证企业的产品。"]
