@@ -121,8 +121,22 @@ class PersonAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return obj.masked_id
 
 
+class AppointmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Appointment
+        fields = ("person", "enterprise", "role", "start", "end", "removed")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # a removal by law (第十五条) is the way a post ends: it is recorded with its last day, by the service
+        if self.instance.pk and "removed" in self.fields and data.get("removed") and not data.get("end"):
+            self.add_error("end", gettext("依法免职须填写离任日期。"))
+        return data
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = AppointmentAdminForm
     list_display = ("enterprise", "role", "person", "start", "end", "removed")
     list_filter = ("role", "removed")
     search_fields = ("enterprise__name", "enterprise__uscc", "person__name")
@@ -131,7 +145,13 @@ class AppointmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     allow_delete = False  # the history of who held a post is kept; end it instead
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return ("person", "enterprise", "role", "start") if obj is not None else ()
+        # A post is appointed, then ended once (appointment_end, which records a removal by law);
+        # an ended post is history and is not edited here, where no service would check or cite it.
+        if obj is None:
+            return ("removed",)
+        if obj.end is not None:
+            return ("person", "enterprise", "role", "start", "end", "removed")
+        return ("person", "enterprise", "role", "start")
 
     def save_model(self, request: HttpRequest, obj: Appointment, form: Any, change: bool) -> None:
         if not change:

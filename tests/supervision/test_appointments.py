@@ -160,3 +160,30 @@ def test_it_serialises_two_concurrent_appointments_to_one_post(inspector, enterp
         t.join(10)
     assert outcome == {"second": "refused"}
     assert Appointment.objects.filter(enterprise=enterprise).count() == 1
+
+
+def test_it_ends_a_post_in_the_admin_only_through_the_service_and_then_keeps_it(client, inspector, enterprise, zhang):
+    first = appoint(inspector, zhang, enterprise, D(2020, 1, 1))
+    inspector.is_staff = True
+    inspector.save()
+    client.force_login(inspector)
+    url = f"/admin/supervision/appointment/{first.pk}/change/"
+    # a removal without its last day is refused beside the field
+    response = client.post(url, {"end": "", "removed": "on"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["end"] == ["依法免职须填写离任日期。"]
+    first.refresh_from_db()
+    assert (first.end, first.removed) == (None, False)
+    # ended with a removal: through appointment_end, which cites the clause
+    assert client.post(url, {"end": "2025-06-30", "removed": "on"}).status_code == 302
+    first.refresh_from_db()
+    assert (first.end, first.removed) == (D(2025, 6, 30), True)
+    ended = AuditEvent.objects.get(action=AuditAction.APPOINTMENT_ENDED)
+    assert ended.clause == "第十五条"
+    # an ended post is history: a later edit changes nothing
+    client.post(url, {"end": "2026-01-31", "removed": ""})
+    first.refresh_from_db()
+    assert (first.end, first.removed) == (D(2025, 6, 30), True)
+    assert (
+        AuditEvent.objects.filter(target_id=str(first.pk)).exclude(action=AuditAction.APPOINTMENT_CREATED).count() == 1
+    )
