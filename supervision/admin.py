@@ -246,7 +246,8 @@ class LicenceForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        holder, products = data.get("holder"), data.get("products")
+        holder = data.get("holder") or (self.instance.holder if self.instance.pk else None)
+        products = data.get("products")
         if holder is not None and products:
             try:
                 registry_services.check_products_of_holder(holder, products)
@@ -311,6 +312,9 @@ class LicenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("当前状态"))
     def status_today(self, obj: Licence) -> str:
         return registry_services.status_label(obj.status_on(timezone.localdate()))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("holder",) if obj is not None else ()  # a licence does not change hands (as in the API)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         main = (None, {"fields": ("kind", "number", "holder", "categories", "products", "valid_from", "valid_to")})

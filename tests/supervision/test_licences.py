@@ -249,3 +249,22 @@ def test_it_refuses_in_the_admin_a_product_of_another_enterprise_beside_the_fiel
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["products"] == ["产品“电水壶”不是持证企业的产品。"]
     assert not Licence.objects.filter(number="粤XK16-204-00002").exists()
+
+
+def test_it_keeps_the_holder_of_a_licence_in_the_admin(client, licence, enforcement_officer, tianhe, kettle_category):
+    from supervision.models import Enterprise, Product
+    from tests.conftest import make_uscc
+
+    other = Enterprise.objects.create(uscc=make_uscc("440106", 78), name="广州市第三电器厂", region=tianhe)
+    theirs = Product.objects.create(enterprise=other, category=kettle_category, name="电水壶", model_spec="Y-2")
+    enforcement_officer.is_staff = True
+    enforcement_officer.save()
+    client.force_login(enforcement_officer)
+    url = f"/admin/supervision/licence/{licence.pk}/change/"
+    # the holder field is not taken, so the other enterprise's product is not the holder's
+    response = client.post(url, _change_form(licence, holder=other.pk, products=[theirs.pk]))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["products"] == ["产品“电水壶”不是持证企业的产品。"]
+    client.post(url, _change_form(licence, holder=other.pk))
+    licence.refresh_from_db()
+    assert licence.holder_id != other.pk
