@@ -150,7 +150,7 @@ def zipf(urls: list[str], n: int = 5000, s: float = 1.1) -> list[str]:
     return rng.choices(order, weights=weights, k=n)
 
 
-def start_server(port: int, cache_seconds: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, cache_seconds: int, workers: int, worker_class: str, threads: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -167,9 +167,9 @@ def start_server(port: int, cache_seconds: int, workers: int) -> subprocess.Pope
         "-w",
         str(workers),
         "-k",
-        "gthread",
+        worker_class,
         "--threads",
-        "4",
+        str(threads),
         "--backlog",
         "2048",
         "--log-level",
@@ -224,6 +224,10 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--port", type=int, default=8004)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class: gthread or sync")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--kinds", default="api,html", help="api, html or both")
+    parser.add_argument("--cache", default="off,on", help="response cache off, on or both")
     parser.add_argument("--connections", default="16,64")
     parser.add_argument("--skip-check", action="store_true")
     args = parser.parse_args()
@@ -240,10 +244,12 @@ def main() -> None:
     tmp = ROOT / "var" / "bench"
     tmp.mkdir(parents=True, exist_ok=True)
     results = []
-    for cache_seconds in (0, 60):
-        proc = start_server(args.port, cache_seconds, args.workers)
+    modes = {"off": 0, "on": 60}
+    print(f"gunicorn -w {args.workers} -k {args.worker_class} --threads {args.threads}")
+    for cache_seconds in [modes[m] for m in args.cache.split(",")]:
+        proc = start_server(args.port, cache_seconds, args.workers, args.worker_class, args.threads)
         try:
-            for kind in ("api", "html"):
+            for kind in args.kinds.split(","):
                 urls = build_urls(base, qs, html=kind == "html")
                 chosen = zipf(urls) if cache_seconds else urls
                 url_file = tmp / f"urls-{kind}-{cache_seconds}.txt"

@@ -48,6 +48,8 @@ def results(request: HttpRequest) -> HttpResponse:
             # counted with the first page only: a cursor page answers null
             "count": None if state["cursor"] else page.count,
             "count_capped": None if state["cursor"] else page.capped,
+            # true when "1000+" comes from the index's term counts rather than counted rows
+            "count_estimated": None if state["cursor"] else page.estimated,
             "next_cursor": page.next_cursor,
             "next": next_url,
             "results": page.rows,

@@ -5,7 +5,8 @@
   answer is 429 with Retry-After; a cache failure lets the request through (never a 500).
 - Response cache: the rendered body of an anonymous GET, kept in this process for
   settings.PUBLIC_RESPONSE_CACHE_SECONDS (0 = off), keyed by the full URL and the language, and
-  checked before any query or template work. Published results are immutable and new ones arrive
+  checked before any query or template work, backed by the shared cache (Redis) so that a page one
+  worker rendered is not rendered again by every other worker. Published results are immutable and new ones arrive
   once a quarter, so a few seconds of staleness costs nothing. A page's CSRF token (the language
   form) is swapped for the current visitor's on every hit.
 """
@@ -110,6 +111,23 @@ class _BodyCache:
 body_cache = _BodyCache()
 
 
+def _shared_get(key: str) -> tuple[int, str, bytes, bool] | None:
+    """The body another worker rendered, from the shared cache; a cache failure is a miss."""
+    try:
+        hit = cache.get(f"pub:{key}")
+    except Exception:
+        logger.warning("shared response cache unavailable", exc_info=True)
+        return None
+    return tuple(hit) if isinstance(hit, (tuple, list)) and len(hit) == 4 else None  # type: ignore[return-value]
+
+
+def _shared_put(key: str, ttl: int, value: tuple[int, str, bytes, bool]) -> None:
+    try:
+        cache.set(f"pub:{key}", value, timeout=ttl)
+    except Exception:
+        logger.warning("shared response cache unavailable", exc_info=True)
+
+
 def _cacheable(request: HttpRequest) -> bool:
     return request.method == "GET" and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
@@ -127,6 +145,10 @@ def public_endpoint(scope: str, *, as_json: bool = False) -> Callable:
             key = f"{getattr(request, 'LANGUAGE_CODE', '')}|{request.get_full_path()}"
             if ttl > 0 and _cacheable(request):
                 hit = body_cache.get(key)
+                if hit is None:
+                    hit = _shared_get(key)
+                    if hit is not None:
+                        body_cache.put(key, ttl, *hit)
                 if hit is not None:
                     status, content_type, body, has_csrf = hit
                     if has_csrf:
@@ -143,7 +165,9 @@ def public_endpoint(scope: str, *, as_json: bool = False) -> Callable:
                 and not response.cookies.get(settings.SESSION_COOKIE_NAME)
             ):
                 body, count = _CSRF_VALUE.subn(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
-                body_cache.put(key, ttl, response.status_code, response["Content-Type"], body, count > 0)
+                value = (response.status_code, response["Content-Type"], body, count > 0)
+                body_cache.put(key, ttl, *value)
+                _shared_put(key, ttl, value)
             return response
 
         return wrapper

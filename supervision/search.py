@@ -59,6 +59,7 @@ SEARCH_FIELDS: tuple[str, ...] = (
 
 FAILURE_VERDICTS: tuple[str, ...] = (Verdict.FAIL, Verdict.FAIL_REFUSED)
 COUNT_CAP = 1000
+ESTIMATE_MARGIN = 3  # an estimate this many times the cap is trusted to say "1000+"
 # A term held by more rows than this is common: reading newest rows in date order finds a page
 # after about limit/selectivity rows; below it the GIN index plus a top-N sort is cheaper.
 _table_rows: dict[str, float] = {"at": -1e9, "rows": 0.0}
@@ -305,12 +306,11 @@ class SearchPage:
     count: int  # capped at COUNT_CAP
     capped: bool
     plan: str = ""
-    estimated: bool = False  # the count is an estimate from SearchTerm counts, not counted rows
+    estimated: bool = False  # "capped" from SearchTerm counts (an estimate far above the cap), not counted
 
     @property
     def count_label(self) -> str:
-        label = f"{COUNT_CAP}+" if self.capped else str(self.count)
-        return f"~{label}" if self.estimated else label
+        return f"{COUNT_CAP}+" if self.capped else str(self.count)
 
 
 LIST_FIELDS: tuple[str, ...] = (
@@ -391,7 +391,7 @@ def _after(qs: models.QuerySet, position: tuple[dt.date, int] | None, ascending:
     op = ">" if ascending else "<"
     return qs.filter(
         RawSQL(  # noqa: S611 - the operator is one of two constants, values are parameters
-            f"(published_on, {PublishedResult._meta.db_table}.id) {op} (%s, %s)", list(position), models.BooleanField()
+            f"(published_on, id) {op} (%s, %s)", list(position), models.BooleanField()
         )
     )
 
@@ -407,8 +407,9 @@ def search_published(
 ) -> SearchPage:
     """Published results matching the query and filters, newest first, by keyset pages.
 
-    No exact COUNT(*) of the table: the count stops at COUNT_CAP, and when every filter is a tag it
-    is estimated from SearchTerm counts, so a page costs two queries (term counts, rows).
+    No exact COUNT(*) of the table: the count stops at COUNT_CAP, and when every filter is a tag and
+    the SearchTerm counts put the matches far above the cap it is not counted at all ("1000+"), so
+    such a page costs two queries (term counts, rows).
     """
     filters = filters or SearchFilters()
     limit = max(1, min(limit, 100))
@@ -445,20 +446,27 @@ def search_published(
         if tagged and (estimate is None or estimate < threshold):
             plan = "gin"
     qs = _filtered(filters, include_passes, tagged=tagged, latest_only=False)
-    if plan == "gin":
-        # Rare terms: fetch the few matching rows through the GIN index and sort them; ordering by
-        # an expression keeps the planner from walking the date index looking for them.
-        qs = qs.filter(RawSQL("search @@ %s::tsquery", [tsquery], output_field=models.BooleanField()))
-        qs = qs.annotate(_d=RawSQL("published_on + 0", []), _i=RawSQL("id + 0", []))
-        order = ["_d", "_i"] if filters.ascending else ["-_d", "-_i"]
-    else:
-        if tagged:
-            # Common terms: walk the date index and test each row. The function form of @@ is not
-            # indexable, so the planner cannot switch to the GIN index on its (poor) phrase estimate.
-            qs = qs.filter(RawSQL("ts_match_vq(search, %s::tsquery)", [tsquery], output_field=models.BooleanField()))
-        order = ["published_on", "id"] if filters.ascending else ["-published_on", "-id"]
     position = decode_cursor(cursor)
-    rows = _latest_rows(qs.order_by(*order), position, filters.ascending, limit + 1)
+    date_order = ["published_on", "id"] if filters.ascending else ["-published_on", "-id"]
+    if plan == "gin":
+        rows = _latest_rows(_gin_ordered(qs, tsquery, filters.ascending), position, filters.ascending, limit + 1)
+    elif tagged:
+        # Common terms: walk the date index newest first and test each row, but at most `budget`
+        # rows — term counts cannot see that a word is rare among recent rows, or that a word and a
+        # filter go together (童装 is sold online) — then carry on through the GIN index after the
+        # last row walked. The function form of @@ is not indexable: the planner cannot leave the
+        # date index for the GIN one on its (poor) phrase estimate.
+        budget = walk_budget(limit, estimate)
+        walked = _after(qs, position, filters.ascending).order_by(*date_order)
+        rows = _walk_rows(walked, budget, tsquery, filters.ascending, limit + 1)
+        if len(rows) < limit + 1:
+            last = walked.values_list("published_on", "id")[budget - 1 : budget].first()
+            if last is not None:  # the walk stopped at its budget, not at the end of the table
+                more = _latest_rows(_gin_ordered(qs, tsquery, filters.ascending), last, filters.ascending, limit + 1)
+                rows += more[: limit + 1 - len(rows)]
+                plan = "date+gin"
+    else:
+        rows = _latest_rows(qs.order_by(*date_order), position, filters.ascending, limit + 1)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -467,10 +475,17 @@ def search_published(
     # The count is shown with the first page only; later pages (a cursor) skip it.
     if with_count and next_cursor is not None and position is None and known_count is not None:
         count, capped = min(known_count, COUNT_CAP), known_count > COUNT_CAP
-    elif with_count and next_cursor is not None and position is None and estimate is not None and not other_filters:
-        # more rows than this page holds, so at least limit + 1
-        estimate = max(estimate, limit + 1)
-        count, capped, estimated = min(estimate, COUNT_CAP), estimate > COUNT_CAP, True
+    elif (
+        with_count
+        and next_cursor is not None
+        and position is None
+        and estimate is not None
+        and estimate >= ESTIMATE_MARGIN * COUNT_CAP
+        and not other_filters
+    ):
+        # Far more matches than the cap by the term counts: "1000+" without a count query (which
+        # cost as much as the page itself). Nearer the cap the estimate could be wrong, so count.
+        count, capped, estimated = COUNT_CAP, True, True
     elif with_count and next_cursor is not None and position is None:
         index_only = tagged and not other_filters
         count_qs = _filtered(filters, include_passes, tagged=tagged)
@@ -480,6 +495,47 @@ def search_published(
         capped = count > COUNT_CAP
         count = min(count, COUNT_CAP)
     return SearchPage(rows=rows, next_cursor=next_cursor, count=count, capped=capped, plan=plan, estimated=estimated)
+
+
+def walk_budget(limit: int, estimate: int | None) -> int:
+    """Rows the date walk may read before it hands over to the GIN index: three times what the
+    estimate says a page needs, at least 2,000 (about 2 ms) and at most 20,000."""
+    expected = (limit + 1) * max(table_rows(), 1) / max(estimate or 1, 1)
+    return int(min(max(3 * expected, 2000), 20000))
+
+
+def _walk_rows(
+    walked: models.QuerySet, budget: int, tsquery: str, ascending: bool, wanted: int
+) -> list[dict[str, Any]]:
+    """The first `wanted` rows matching `tsquery` among the next `budget` rows of `walked` (date
+    order), leaving out rows a correction replaced. The window is a derived table, so PostgreSQL
+    reads at most `budget` rows from the date index and stops as soon as the page is full."""
+    table = PublishedResult._meta.db_table
+    inner, params = walked.values(*LIST_FIELDS, "search")[:budget].query.sql_with_params()
+    direction = "ASC" if ascending else "DESC"
+    columns = ", ".join(f"w.{name}" for name in LIST_FIELDS)
+    take = wanted + 4
+    while True:
+        sql = (
+            f"SELECT {columns}, EXISTS(SELECT 1 FROM {table} c WHERE c.corrects_id = w.id) "  # noqa: S608
+            f"FROM ({inner}) w WHERE ts_match_vq(w.search, %s::tsquery) "
+            f"ORDER BY w.published_on {direction}, w.id {direction} LIMIT {int(take)}"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [*params, tsquery])
+            fetched = cur.fetchall()
+        rows = [dict(zip(LIST_FIELDS, r[:-1], strict=True)) for r in fetched if not r[-1]]
+        if len(rows) >= wanted or len(fetched) < take:
+            return rows[:wanted]
+        take *= 2
+
+
+def _gin_ordered(qs: models.QuerySet, tsquery: str, ascending: bool) -> models.QuerySet:
+    """Rare terms: fetch the few matching rows through the GIN index and sort them; ordering by an
+    expression keeps the planner from walking the date index looking for them."""
+    qs = qs.filter(RawSQL("search @@ %s::tsquery", [tsquery], output_field=models.BooleanField()))
+    qs = qs.annotate(_d=RawSQL("published_on + 0", []), _i=RawSQL("id + 0", []))
+    return qs.order_by(*(["_d", "_i"] if ascending else ["-_d", "-_i"]))
 
 
 def _estimate(

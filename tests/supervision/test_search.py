@@ -265,7 +265,10 @@ def test_it_answers_429_with_retry_after_when_over_the_rate_limit(client, rows, 
 
 
 def test_it_serves_repeated_anonymous_requests_from_the_response_cache(client, rows, settings):
+    from django.core.cache import cache
+
     settings.PUBLIC_RESPONSE_CACHE_SECONDS = 30
+    cache.clear()
     body_cache.clear()
     url = reverse("public-api-results") + "?q=%E5%A3%B6"
     first = client.get(url)
@@ -276,6 +279,24 @@ def test_it_serves_repeated_anonymous_requests_from_the_response_cache(client, r
     body_cache.clear()
 
 
+def test_it_shares_a_cached_response_between_workers(client, rows, settings):
+    from django.core.cache import cache
+
+    settings.PUBLIC_RESPONSE_CACHE_SECONDS = 30
+    cache.clear()
+    body_cache.clear()
+    url = reverse("public-api-results") + "?q=%E5%A3%B6&region=440106"
+    first = client.get(url)
+    assert "X-Response-Cache" not in first
+    body_cache.clear()  # another worker: its own process cache is empty, the shared cache is not
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get(url)
+    assert second["X-Response-Cache"] == "hit" and second.content == first.content
+    assert not any("supervision_publishedresult" in q["sql"] for q in ctx.captured_queries)
+    cache.clear()
+    body_cache.clear()
+
+
 def test_it_shows_an_enterprise_page_with_results_and_no_score(client, enterprise, kettle_category):
     publish_rows(
         [{"product_name": "电水壶", "enterprise_id": enterprise.pk, "verdict": "pass"}], category=kettle_category
@@ -283,3 +304,33 @@ def test_it_shows_an_enterprise_page_with_results_and_no_score(client, enterpris
     html = client.get(reverse("public-enterprise", args=[enterprise.uscc])).content.decode()
     assert "电水壶" in html and "合格" in html
     assert "评分" not in html and "排名" not in html
+
+
+def test_it_gives_the_same_pages_whichever_plan_it_takes(kettle_category, monkeypatch):
+    publish_rows(
+        [
+            {"product_name": f"插座{i}" if i % 3 else "电水壶", "published_on": dt.date(2026, 7, 1 + i % 9)}
+            for i in range(40)
+        ],
+        category=kettle_category,
+    )
+
+    def pages(**kwargs) -> tuple[list[int], set[str]]:
+        seen, plans, cursor = [], set(), None
+        while True:
+            page = search_published(q="插座", limit=4, cursor=cursor, **kwargs)
+            seen += [r["id"] for r in page.rows]
+            plans.add(page.plan)
+            if not page.next_cursor:
+                return seen, plans
+            cursor = page.next_cursor
+
+    by_gin, gin_plans = pages()
+    assert gin_plans == {"gin"} and len(by_gin) == 26
+    monkeypatch.setattr(search_module, "gin_threshold", lambda limit: 0)  # walk the date index
+    by_date, date_plans = pages()
+    assert by_date == by_gin and date_plans == {"date"}
+    # a walk that stops at its budget carries on through the GIN index after the last row walked
+    monkeypatch.setattr(search_module, "walk_budget", lambda limit, estimate: 5)
+    by_both, both_plans = pages()
+    assert by_both == by_gin and "date+gin" in both_plans
