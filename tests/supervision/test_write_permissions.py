@@ -189,3 +189,15 @@ def test_it_gives_no_role_at_all_a_write_page(client, sample, objection, open_ta
     for name in sorted(WRITE_PAGES):
         response = client.post(reverse(f"supervision:{name}", args=_args(name, sample, objection, open_task)), {})
         assert response.status_code == 403, name
+
+
+def test_it_refuses_publication_writes_to_staff_who_do_not_publish(client, reviewer, inspector):
+    from supervision import publication_urls
+
+    assert {p.name for p in publication_urls.urlpatterns} == {"home", "status", "publish", "correct", "correct-lookup"}
+    for user in (reviewer, inspector):
+        client.force_login(user)
+        assert client.post(reverse("publication:publish"), {"year": 2026, "quarter": 3}).status_code == 403
+        assert client.post(reverse("publication:correct", args=[1]), {"reason": "更正"}).status_code == 403
+        assert client.get(reverse("publication:correct-lookup"), {"result": "1"}).status_code == 403
+    assert AuditEvent.objects.count() == 0
