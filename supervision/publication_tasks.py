@@ -9,7 +9,13 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from supervision.models import Region
-from supervision.publication import PROVINCE_CODE, SYSTEM_ACTOR, previous_quarter, publish_quarter
+from supervision.publication import (
+    PROVINCE_CODE,
+    SYSTEM_ACTOR,
+    merge_search_index,
+    previous_quarter,
+    publish_quarter,
+)
 
 PROGRESS_TTL = 24 * 3600
 BEAT_TASK = "supervision.publish_quarter_task"
@@ -84,3 +90,9 @@ def publish_quarter_task(
     }
     set_progress(task_id, **result)
     return result
+
+
+@shared_task(name="supervision.merge_search_index", acks_late=True)
+def merge_search_index_task() -> int:
+    """After a publication: fold the GIN pending list into the search index (safe to run twice)."""
+    return merge_search_index()

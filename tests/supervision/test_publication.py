@@ -219,3 +219,22 @@ def test_it_leads_an_official_from_a_result_number_to_a_published_correction(cli
     assert client.post(response.url, {**data, "reason": ""}).status_code == 200  # the reason is required
     assert client.post(response.url, {**data, "reason": "型号录入错误"}).status_code == 302
     assert PublishedResult.objects.get(corrects=row).model_spec == "MK-17S06"
+
+
+def test_it_merges_the_search_index_pending_list_after_the_commit(mk, official, django_capture_on_commit_callbacks):
+    from supervision.publication import merge_search_index, schedule_search_index_merge
+
+    mk()
+    with django_capture_on_commit_callbacks() as callbacks:
+        publish_quarter(actor_or_label=official, year=2026, quarter=2)
+    assert schedule_search_index_merge in callbacks
+
+    # the rows' entries wait in the GIN pending list: search finds them all the same
+    assert search_published(q=PublishedResult.objects.get().product_name).rows
+    with (
+        mock.patch("supervision.publication_tasks.merge_search_index_task.delay", side_effect=OSError("no broker")),
+        mock.patch("supervision.publication.merge_search_index", wraps=merge_search_index) as merge,
+    ):
+        schedule_search_index_merge()  # the queue is down: merged here instead
+    assert merge.call_count == 1
+    assert merge_search_index() == 0  # nothing left pending
