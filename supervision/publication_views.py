@@ -24,6 +24,7 @@ from portal.models import Role, User
 from supervision.models import Announcement, PublishedResult, Region, Verdict
 from supervision.publication import CORRECTABLE_FIELDS, PROVINCE_CODE, publish_correction, quarter_bounds
 from supervision.publication_tasks import get_progress, publish_quarter_task, set_progress
+from supervision.selectors import scope_to_region
 
 PUBLISHER_ROLES = (Role.OFFICIAL, Role.ADMINISTRATOR)
 
@@ -148,7 +149,8 @@ def publication_status(request: HttpRequest, task_id: str) -> JsonResponse:
 @login_required
 def correction_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_publisher(request.user)
-    result = get_object_or_404(PublishedResult, pk=pk)
+    # a result of another region is not this bureau's to correct: not found, as every staff page
+    result = get_object_or_404(scope_to_region(PublishedResult.objects.all(), request.user), pk=pk)
     initial = {name: getattr(result, name) for name in CORRECTABLE_FIELDS if name in CorrectionForm.base_fields}
     form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -172,7 +174,7 @@ def correction_lookup(request: HttpRequest) -> HttpResponse:
     """The staff page's "correct a result" box: from a result number to its correction form."""
     _require_publisher(request.user)
     pk = request.GET.get("result", "").strip()
-    if pk.isdigit() and PublishedResult.objects.filter(pk=int(pk)).exists():
+    if pk.isdigit() and scope_to_region(PublishedResult.objects.filter(pk=int(pk)), request.user).exists():
         return redirect("publication:correct", pk=int(pk))
     messages.error(request, _("未找到编号为 %(pk)s 的公告结果。") % {"pk": pk[:20]})
     return redirect("publication:home")
