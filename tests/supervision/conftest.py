@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from supervision.models import Institution, Region
 from tests.supervision.spotcheck_factory import make_plan, make_task, record_sample
 
 
@@ -28,3 +29,15 @@ def task(reviewer, plan, enterprise, kettle_category, lab, team, kettle):
 @pytest.fixture
 def sample(inspector, task, team):
     return record_sample(inspector, task, team, dt.date(2026, 9, 10))
+
+
+@pytest.fixture
+def unaccredited_lab(db) -> Institution:
+    """A valid institution of 广州 whose accreditation covers no category at all (第十三条)."""
+    return Institution.objects.create(
+        name="某纺织品检测所",
+        accreditation_no="CMA-X",
+        region=Region.objects.get(code="440100"),
+        valid_from=dt.date(2024, 1, 1),
+        valid_to=dt.date(2030, 1, 1),
+    )

@@ -13,10 +13,8 @@ from portal.models import AuditAction, AuditEvent
 from supervision import services
 from supervision.models import (
     CustodyAction,
-    Institution,
     ObjectionStatus,
     PlanLevel,
-    Region,
     ReportStatus,
     SampleCustody,
     Task,
@@ -80,16 +78,11 @@ def test_it_refuses_a_provincial_plan_from_a_city_bureau(reviewer, kettle_catego
     assert "level" in exc.value.message_dict
 
 
-def test_it_refuses_an_institution_outside_its_accreditation_scope(reviewer, plan, enterprise, kettle_category, team):
-    other = Institution.objects.create(
-        name="某纺织品检测所",
-        accreditation_no="CMA-X",
-        region=Region.objects.get(code="440100"),
-        valid_from=dt.date(2024, 1, 1),
-        valid_to=dt.date(2030, 1, 1),
-    )
+def test_it_refuses_an_institution_outside_its_accreditation_scope(
+    reviewer, plan, enterprise, kettle_category, team, unaccredited_lab
+):
     with pytest.raises(ValidationError) as exc:
-        make_task(reviewer, plan, enterprise, kettle_category, other, team)
+        make_task(reviewer, plan, enterprise, kettle_category, unaccredited_lab, team)
     assert "资质范围不包括“电水壶”" in exc.value.message_dict["institution"][0]
     assert not Task.objects.exists()
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Role
-from supervision.models import Institution, ItemResult, ObjectionStatus, Region, ReportStatus, Sample, Task
+from supervision.models import ItemResult, ObjectionStatus, Region, ReportStatus, Sample, Task
 from tests.conftest import make_user
 from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, approve, make_plan, make_task, record_sample
 
@@ -255,15 +255,8 @@ def test_it_shows_a_refusal_as_fail_and_its_compulsory_task(client, inspector, t
 
 
 def test_it_explains_why_a_task_is_refused_to_an_unaccredited_institution(
-    client, reviewer, plan, enterprise, kettle_category, inspector, inspector2
+    client, reviewer, plan, enterprise, kettle_category, inspector, inspector2, unaccredited_lab
 ):
-    other_lab = Institution.objects.create(
-        name="某无资质检测所",
-        accreditation_no="CMA-X",
-        region=Region.objects.get(code="440100"),
-        valid_from=dt.date(2024, 1, 1),
-        valid_to=dt.date(2030, 1, 1),
-    )
     client.force_login(reviewer)
     response = client.post(
         reverse("supervision:task-create"),
@@ -271,14 +264,14 @@ def test_it_explains_why_a_task_is_refused_to_an_unaccredited_institution(
             "plan": plan.pk,
             "enterprise": enterprise.pk,
             "category": kettle_category.pk,
-            "institution": other_lab.pk,
+            "institution": unaccredited_lab.pk,
             "samplers": [inspector.pk, inspector2.pk],
         },
     )
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_institution_error"' in html
-    assert not Task.objects.filter(institution=other_lab).exists()
+    assert not Task.objects.filter(institution=unaccredited_lab).exists()
 
 
 def test_it_lists_focus_categories_first_with_how_often_checked(client, reviewer, kettle_category, sample):
