@@ -223,8 +223,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--port", type=int, default=8004)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class: gthread or sync")
+    # 3 sync workers: on 2 cores shared with wrk and PostgreSQL, as fast as 4 x gthread(4) without the
+    # cache and with a far lower p99 with it (measured, see docs/public-search.md)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class: sync or gthread")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--kinds", default="api,html", help="api, html or both")
     parser.add_argument("--cache", default="off,on", help="response cache off, on or both")
