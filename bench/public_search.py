@@ -256,7 +256,9 @@ def main() -> None:
                 chosen = zipf(urls) if cache_seconds else urls
                 url_file = tmp / f"urls-{kind}-{cache_seconds}.txt"
                 url_file.write_text("\n".join(chosen) + "\n")
-                if cache_seconds:  # warm each worker's cache a little, as production would be
+                if cache_seconds:  # a warm cache, as production's would be: every distinct URL once
+                    for url in sorted(set(chosen)):  # (into the shared cache), then each worker's own
+                        urllib.request.urlopen(base + url, timeout=30).read()
                     wrk(base, url_file, 8, 2)
                 for c in [int(x) for x in args.connections.split(",")]:
                     r = wrk(base, url_file, c, args.duration)
