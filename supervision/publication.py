@@ -52,7 +52,7 @@ from supervision.models import (
     Verdict,
 )
 from supervision.search import document_vector, failure_terms, is_counted
-from supervision.selectors import final_samples
+from supervision.selectors import final_samples, user_can_see_region
 
 PROVINCE_CODE = "440000"
 SYSTEM_ACTOR = "system:celery-beat"
@@ -454,6 +454,8 @@ def publish_correction(*, actor: User, result: PublishedResult, changes: dict[st
         raise ValidationError({"verdict": _("结论无效。")})
     # Lock the row being corrected: two officials correcting it at once would fork its history.
     original = PublishedResult.objects.select_for_update().get(pk=result.pk)
+    if not user_can_see_region(actor, original.region_id):
+        raise PermissionDenied(_("只能更正本辖区内公告的结果。"))
     if PublishedResult.objects.filter(corrects=original).exists():
         raise ValidationError({"result": _("该结果已被更正，请更正最新的版本。")})
     if not any(str(changes[k]) != str(getattr(original, k)) for k in changes):

@@ -27,3 +27,21 @@ def test_it_finds_no_other_regions_result_to_correct(client, official, make_resu
     assert client.get(url).status_code == 200
     lookup = client.get(reverse("publication:correct-lookup"), {"result": str(result.pk)})
     assert lookup["Location"] == url
+
+
+def test_it_refuses_in_the_service_a_correction_of_another_regions_result(official, make_result):
+    from django.core.exceptions import PermissionDenied
+
+    from supervision.publication import publish_correction
+
+    result = make_result(verdict="fail", region="440106")
+    with pytest.raises(PermissionDenied):
+        publish_correction(
+            actor=make_user("sz_official", "440300", Role.OFFICIAL),
+            result=result,
+            changes={"model_spec": "MK-999"},
+            reason="更正型号",
+        )
+    assert not Announcement.objects.filter(kind="correction").exists()
+    publish_correction(actor=official, result=result, changes={"model_spec": "MK-999"}, reason="更正型号")
+    assert PublishedResult.objects.get(corrects=result).model_spec == "MK-999"
