@@ -458,6 +458,9 @@ def search_published(
         # date index for the GIN one on its (poor) phrase estimate.
         budget = walk_budget(limit, estimate)
         walked = _after(qs, position, filters.ascending).order_by(*date_order)
+        if not include_passes:
+            # the "!fail" tag is in the tsquery too; this lets the walk use the failing rows' index
+            walked = walked.exclude(verdict=Verdict.PASS)
         rows = _walk_rows(walked, budget, tsquery, filters.ascending, limit + 1)
         if len(rows) < limit + 1:
             last = walked.values_list("published_on", "id")[budget - 1 : budget].first()
