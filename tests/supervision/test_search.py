@@ -334,3 +334,35 @@ def test_it_gives_the_same_pages_whichever_plan_it_takes(kettle_category, monkey
     monkeypatch.setattr(search_module, "walk_budget", lambda limit, estimate: 5)
     by_both, both_plans = pages()
     assert by_both == by_gin and "date+gin" in both_plans
+
+
+def test_it_gives_the_same_pages_when_a_rare_failures_only_query_walks_first(kettle_category, monkeypatch):
+    publish_rows(
+        [
+            {
+                "product_name": f"插座{i}" if i % 3 else "电水壶",
+                "verdict": "fail" if i % 2 else "pass",
+                "published_on": dt.date(2026, 7, 1 + i % 9),
+            }
+            for i in range(40)
+        ],
+        category=kettle_category,
+    )
+
+    def pages() -> tuple[list[int], set[str]]:
+        seen, plans, cursor = [], set(), None
+        while True:
+            page = search_published(q="插座", limit=4, cursor=cursor)
+            seen += [r["id"] for r in page.rows]
+            plans.add(page.plan)
+            if not page.next_cursor:
+                return seen, plans
+            cursor = page.next_cursor
+
+    by_gin, gin_plans = pages()
+    assert gin_plans == {"gin"} and len(by_gin) == 13
+    # every estimate counts as worth a short walk, and the walk stops after 5 failing rows
+    monkeypatch.setattr(search_module, "SHORT_WALK_MIN_ESTIMATE", 0)
+    monkeypatch.setattr(search_module, "SHORT_WALK_BUDGET", 5)
+    by_walk, walk_plans = pages()
+    assert by_walk == by_gin and "date+gin" in walk_plans
