@@ -37,28 +37,17 @@ SCALE_ERRORS = {
 }
 
 
+def _scale_question(label: Any) -> forms.TypedChoiceField:
+    """One survey question answered on the 1–5 scale."""
+    return forms.TypedChoiceField(
+        label=label, choices=SCALE, coerce=int, widget=forms.RadioSelect, error_messages=SCALE_ERRORS
+    )
+
+
 class SatisfactionForm(forms.Form):
-    quality = forms.TypedChoiceField(
-        label=gettext_lazy("您对这类产品的质量是否满意？"),
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages=SCALE_ERRORS,
-    )
-    safety = forms.TypedChoiceField(
-        label=gettext_lazy("您对这类产品的使用安全是否放心？"),
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages=SCALE_ERRORS,
-    )
-    labelling = forms.TypedChoiceField(
-        label=gettext_lazy("这类产品的标识和说明是否清楚？"),
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages=SCALE_ERRORS,
-    )
+    quality = _scale_question(gettext_lazy("您对这类产品的质量是否满意？"))
+    safety = _scale_question(gettext_lazy("您对这类产品的使用安全是否放心？"))
+    labelling = _scale_question(gettext_lazy("这类产品的标识和说明是否清楚？"))
 
 
 class StatsFilterForm(forms.Form):
