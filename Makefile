@@ -49,6 +49,7 @@ run: seed
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 test: deps-test services lint
 	$(PY) manage.py makemigrations --check --dry-run -v 0

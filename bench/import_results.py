@@ -1,7 +1,7 @@
 """Benchmark the bulk import of a lab's results (target: 100,000 rows in ≤ 30 s on 2 cores).
 
 Creates the samples the file names (in bulk, with their draft reports), writes a CSV in the
-import template's format, runs the import through `supervision.imports` (validation and commit,
+import template's format, runs the import through `supervision.spotchecks.imports` (validation and commit,
 as the worker does) and prints rows per second. Run against a development database:
 
     DATABASE_URL=postgres://… .venv/bin/python bench/import_results.py --rows 100000 [--xlsx]
@@ -30,7 +30,6 @@ from django.db import transaction  # noqa: E402
 from stdnum.cn import uscc  # noqa: E402
 
 from portal.models import Role, User  # noqa: E402
-from supervision import imports  # noqa: E402
 from supervision.models import (  # noqa: E402
     Authority,
     Enterprise,
@@ -45,6 +44,7 @@ from supervision.models import (  # noqa: E402
     Task,
     TestReport,
 )
+from supervision.spotchecks import imports  # noqa: E402
 
 ITEMS_PER_SAMPLE = 10
 

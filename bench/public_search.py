@@ -88,7 +88,7 @@ def django_setup() -> None:
 
 
 def ensure_rows(n: int) -> None:
-    from supervision.demo_scale import generate_published
+    from portal.demo.scale import generate_published
     from supervision.models import PublishedResult
 
     have = PublishedResult.objects.order_by().count()
@@ -107,7 +107,7 @@ def sample_models(k: int) -> list[str]:
 
 def check_counts(qs: list[dict[str, str]]) -> int:
     """Full-text hit count vs a plain ILIKE scan, for every free-text query without filters."""
-    from supervision.search import SearchFilters, _without_cursor, ilike_count, parse_query
+    from supervision.publication.search import SearchFilters, _without_cursor, ilike_count, parse_query
 
     differences = 0
     checked = 0

@@ -58,7 +58,7 @@ def main() -> None:
         Task,
         TestReport,
     )
-    from supervision.publication import publish_quarter, quarter_bounds
+    from supervision.publication.services import publish_quarter, quarter_bounds
 
     rng = random.Random(3)
     first, last = quarter_bounds(args.year, args.quarter)
@@ -183,7 +183,7 @@ def rollback_run(args: argparse.Namespace, actor, region, existing: int) -> None
     from django.db import connection, transaction
 
     from supervision.models import Announcement, PublishedResult
-    from supervision.publication import publish_quarter
+    from supervision.publication.services import publish_quarter
 
     before = PublishedResult.objects.order_by().count()
     try:
@@ -214,7 +214,7 @@ def rollback_run(args: argparse.Namespace, actor, region, existing: int) -> None
             raise _RolledBack
     except _RolledBack:
         pass
-    from supervision.publication import merge_search_index
+    from supervision.publication.services import merge_search_index
 
     t2 = time.monotonic()  # what the Celery task does after a commit (here: the rolled-back rows' entries)
     merge_search_index()

@@ -13,8 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_audit import AuditedAdminMixin
-from portal.audit import ACTION_LABELS
-from portal.models import AuditEvent, Role, User
+from portal.models import ACTS, AuditEvent, Role, User
 from portal.permissions import ADMINISTRATORS
 
 
@@ -67,7 +66,7 @@ class ActionFilter(admin.SimpleListFilter):
     parameter_name = "action"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [(str(int(k)), v) for k, v in ACTION_LABELS.items()]
+        return [(str(int(k)), label) for k, (label, _clause) in ACTS.items()]
 
     def queryset(self, request: HttpRequest, queryset: Any) -> Any:
         value = self.value()

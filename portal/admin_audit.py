@@ -2,7 +2,7 @@
 
 Non-superuser staff carry no Django model permissions; what they may do in the admin follows
 their roles (`view_roles`, `write_roles`) and what they may see follows their region
-(`supervision.registry_selectors.scoped`). Every add, change and delete made through the admin,
+(`supervision.registry.selectors.scoped`). Every add, change and delete made through the admin,
 inline rows included, writes an AuditEvent with the record before and after, in the same
 transaction as the change (the admin's change and delete views are atomic).
 """
@@ -20,26 +20,14 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from portal.models import AuditAction
+from portal.access import scoped
+from portal.audit import audit_record, record_snapshot
+from portal.models import AuditAction, AuditEvent
 from portal.permissions import REGISTRY_EDITORS, is_staff_member
 
 
-def _snapshot(obj: models.Model) -> dict[str, Any]:
-    from supervision.registry_services import record_snapshot
-
-    return record_snapshot(obj)
-
-
 def _audit(request: HttpRequest, action: AuditAction, obj: models.Model, before: Any, after: Any) -> None:
-    from supervision.registry_services import audit
-
-    audit(actor=request.user, action=action, target=obj, before=before, after=after)  # type: ignore[arg-type]
-
-
-def _scoped(model: type[models.Model], request: HttpRequest, qs: models.QuerySet) -> models.QuerySet:
-    from supervision.registry_selectors import scoped
-
-    return scoped(model, request.user, qs)  # type: ignore[arg-type]
+    audit_record(actor=request.user, action=action, target=obj, before=before, after=after)  # type: ignore[arg-type]
 
 
 class RolePermissionMixin:
@@ -78,12 +66,16 @@ class RegionScopedFieldsMixin:
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if "queryset" not in kwargs:
-            kwargs["queryset"] = _scoped(db_field.related_model, request, db_field.related_model._default_manager.all())
+            kwargs["queryset"] = scoped(
+                db_field.related_model, request.user, db_field.related_model._default_manager.all()
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if "queryset" not in kwargs:
-            kwargs["queryset"] = _scoped(db_field.related_model, request, db_field.related_model._default_manager.all())
+            kwargs["queryset"] = scoped(
+                db_field.related_model, request.user, db_field.related_model._default_manager.all()
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
 
@@ -98,12 +90,10 @@ class AuditedAdminMixin(RolePermissionMixin, RegionScopedFieldsMixin):
     """Scope, role checks and the audit trail for a ModelAdmin. Put it before `admin.ModelAdmin`."""
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        return _scoped(self.model, request, super().get_queryset(request))  # type: ignore[misc,attr-defined]
+        return scoped(self.model, request.user, super().get_queryset(request))  # type: ignore[misc,attr-defined]
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         """ "History" opens the record's audit trail (before and after of every change) for those who may read it."""
-        from portal.models import AuditEvent
-
         obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
         audit_admin = self.admin_site._registry.get(AuditEvent)  # type: ignore[attr-defined]
         if obj is None or audit_admin is None or not audit_admin.has_view_permission(request):
@@ -115,7 +105,7 @@ class AuditedAdminMixin(RolePermissionMixin, RegionScopedFieldsMixin):
     # -- the audit trail
 
     def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
-        before = _snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else None
+        before = record_snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else None
         request._audit_pending = (obj, before, change)  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)  # type: ignore[misc]
 
@@ -127,7 +117,7 @@ class AuditedAdminMixin(RolePermissionMixin, RegionScopedFieldsMixin):
         if pending is not None:
             obj, before, was_change = pending
             del request._audit_pending  # type: ignore[attr-defined]
-            after = _snapshot(obj)
+            after = record_snapshot(obj)
             if not (was_change and before == after):
                 action = AuditAction.RECORD_CHANGED if was_change else AuditAction.RECORD_CREATED
                 _audit(request, action, obj, before, after)
@@ -138,20 +128,20 @@ class AuditedAdminMixin(RolePermissionMixin, RegionScopedFieldsMixin):
         befores = {}
         for f in formset.initial_forms:
             if f.instance.pk and f.has_changed():
-                befores[f.instance.pk] = _snapshot(type(f.instance)._default_manager.get(pk=f.instance.pk))
+                befores[f.instance.pk] = record_snapshot(type(f.instance)._default_manager.get(pk=f.instance.pk))
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            _audit(request, AuditAction.RECORD_DELETED, obj, _snapshot(obj), None)
+            _audit(request, AuditAction.RECORD_DELETED, obj, record_snapshot(obj), None)
             obj.delete()
         for obj in instances:
             is_new = obj.pk is None or obj.pk not in befores
             obj.save()
             action = AuditAction.RECORD_CREATED if is_new else AuditAction.RECORD_CHANGED
-            _audit(request, action, obj, None if is_new else befores[obj.pk], _snapshot(obj))
+            _audit(request, action, obj, None if is_new else befores[obj.pk], record_snapshot(obj))
         formset.save_m2m()
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
-        _audit(request, AuditAction.RECORD_DELETED, obj, _snapshot(obj), None)
+        _audit(request, AuditAction.RECORD_DELETED, obj, record_snapshot(obj), None)
         super().delete_model(request, obj)  # type: ignore[misc]
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:

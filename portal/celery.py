@@ -6,5 +6,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
-app.autodiscover_tasks(related_name="publication_tasks")
+app.autodiscover_tasks(["supervision.spotchecks", "supervision.publication", "enforcement", "exemptions"])

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "portal",
+    "portal.demo",
     "supervision",
     "enforcement",
     "exemptions",

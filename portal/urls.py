@@ -1,3 +1,5 @@
+"""The project's URLs: every app's URLconf mounted in one place (the top layer)."""
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -6,7 +8,10 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal import views
+from portal.public import urls as public_urls
+from portal.staff import urls as staff_urls
+from supervision.registry import urls as registry_urls
+from supervision.spotchecks import urls as spotcheck_urls
 
 admin.site.site_header = _("产品质量监督抽查平台 管理")
 admin.site.site_title = _("产品质量监督抽查平台")
@@ -19,11 +24,13 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/", include("supervision.api_urls")),
-    path("staff/", views.staff_home, name="staff-home"),
-    path("staff/publication/", include("supervision.publication_urls")),
-    path("staff/", include("supervision.urls")),
-    path("", include("portal.public_urls")),
+    path("api/public/", include(public_urls.api_urlpatterns)),
+    path("api/", include(registry_urls.api_urlpatterns)),
+    path("api/", include(spotcheck_urls.api_urlpatterns)),
+    path("staff/", include(staff_urls)),
+    path("staff/publication/", include("supervision.publication.urls")),
+    path("staff/", include("supervision.spotchecks.urls")),
+    path("", include(public_urls.urlpatterns)),
 ]
 
 if settings.DEBUG:

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class SupervisionConfig(AppConfig):
     name = "supervision"
     verbose_name = _("登记与监督抽查")
+
+    def ready(self) -> None:
+        # Each sub-domain tells the access layer where its records' regions are.
+        from supervision.publication.selectors import register_access as register_publication
+        from supervision.registry.selectors import register_access as register_registry
+        from supervision.spotchecks.selectors import register_access as register_spotchecks
+
+        register_registry()
+        register_spotchecks()
+        register_publication()

@@ -7,22 +7,39 @@ Personas: inspector/reviewer/enforcement/official of 广州 (440100), an inspect
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Callable
 
 import pytest
 from stdnum.cn import uscc
 
 from portal.models import Role, User
 from supervision.models import (
+    Announcement,
+    AnnouncementKind,
     CatalogueItem,
     Enterprise,
+    Field,
     Institution,
+    PlanLevel,
     Product,
     ProductCategory,
+    PublishedResult,
     Region,
     Standard,
+    Verdict,
 )
+from tests.supervision.spotcheck_factory import make_plan, make_task, record_sample
 
 PASSWORD = "demo-pass-123"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A fast hasher: PBKDF2 at a million rounds costs 0.26 s per persona, most of a run (healthchecks does the same).
+    Nothing has hashed a password yet here, so Django's cached hasher list is still empty."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -31,8 +48,8 @@ def _regions_after_flush(request):
     marker = request.node.get_closest_marker("django_db")
     if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
         request.getfixturevalue("transactional_db")
-        from supervision import regions_gd
         from supervision.models import Authority
+        from supervision.registry import regions_gd
 
         regions_gd.load(Region, Authority)
 
@@ -180,3 +197,115 @@ def kettle(db, enterprise, kettle_category) -> Product:
         model_spec="MK-17S05",
         is_main=True,
     )
+
+
+# ---------------------------------------------------------------- a spot check through the services
+
+
+@pytest.fixture
+def team(inspector, inspector2):
+    return [inspector, inspector2]
+
+
+@pytest.fixture
+def plan(reviewer, kettle_category):
+    return make_plan(reviewer, kettle_category)
+
+
+@pytest.fixture
+def task(reviewer, plan, enterprise, kettle_category, lab, team, kettle):
+    return make_task(reviewer, plan, enterprise, kettle_category, lab, team, product=kettle)
+
+
+@pytest.fixture
+def sample(inspector, task, team):
+    return record_sample(inspector, task, team, dt.date(2026, 9, 10))
+
+
+@pytest.fixture
+def unaccredited_lab(db) -> Institution:
+    """A valid institution of 广州 whose accreditation covers no category at all (第十三条)."""
+    return Institution.objects.create(
+        name="某纺织品检测所",
+        accreditation_no="CMA-X",
+        region=Region.objects.get(code="440100"),
+        valid_from=dt.date(2024, 1, 1),
+        valid_to=dt.date(2030, 1, 1),
+    )
+
+
+# ---------------------------------------------------------------- published rows, written directly (the public pages read only them)
+
+_serial = itertools.count(1)
+
+
+@pytest.fixture
+def make_announcement(db) -> Callable[..., Announcement]:
+    def make(*, year: int = 2026, quarter: int = 3, region: str = "440100", **extra) -> Announcement:
+        kind = extra.pop("kind", AnnouncementKind.QUARTERLY)
+        if kind == AnnouncementKind.QUARTERLY:
+            found = Announcement.objects.filter(region_id=region, year=year, quarter=quarter, kind=kind).first()
+            if found:
+                return found
+        n = next(_serial)
+        return Announcement.objects.create(
+            number=extra.pop("number", f"穗质监公告〔{year}〕{n}号"),
+            title=extra.pop("title", f"{year}年第{quarter}季度产品质量监督抽查结果公告"),
+            kind=kind,
+            year=year,
+            quarter=quarter,
+            region_id=region,
+            published_at=extra.pop("published_at", dt.datetime(year, quarter * 3, 28, 9, tzinfo=dt.UTC)),
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_result(db, kettle_category, make_announcement) -> Callable[..., PublishedResult]:
+    """make_result(verdict="fail", category=..., region="440106", year=2026, quarter=3, focus=None, ...)."""
+
+    def make(**overrides) -> PublishedResult:
+        category: ProductCategory = overrides.pop("category", kettle_category)
+        region = Region.objects.get(code=overrides.pop("region", "440106"))
+        year, quarter = overrides.pop("year", 2026), overrides.pop("quarter", 3)
+        announcement = overrides.pop("announcement", None) or make_announcement(
+            year=year, quarter=quarter, region=region.code[:4] + "00"
+        )
+        verdict = overrides.pop("verdict", Verdict.PASS)
+        n = next(_serial)
+        fields = {
+            "announcement": announcement,
+            "published_on": dt.date(year, min(quarter * 3, 12), 28),
+            "sampled_on": dt.date(year, quarter * 3 - 2, 10),
+            "year": year,
+            "quarter": quarter,
+            "enterprise_name": f"广州市测试电器有限公司{n}",
+            "product_name": category.name,
+            "category": category,
+            "category_name": category.name,
+            "focus": category.is_focus,
+            "trademark": f"商标{n}",
+            "model_spec": f"MK-{n:03d}",
+            "field": Field.PRODUCTION,
+            "level": PlanLevel.CITY,
+            "verdict": verdict,
+            "failed_items": "泄漏电流和电气强度" if verdict == Verdict.FAIL else "",
+            "institution_name": "广东产品质量监督检验研究院",
+            "region": region,
+            "city_code": region.code[:4] + "00",
+        }
+        fields.update(overrides)
+        return PublishedResult.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def toy_category(db) -> ProductCategory:
+    """A category outside the focus flags: its failures are published but not exposed."""
+    std = Standard.objects.create(code="GB/T 9999-2020", title="一般玩具通用要求", mandatory=False)
+    cat = ProductCategory.objects.create(code="0205", name="塑料收纳盒")
+    cat.standards.add(std)
+    return cat

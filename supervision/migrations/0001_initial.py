@@ -4,7 +4,7 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.core.validators
 import django.db.models.deletion
-import supervision.validators
+import supervision.registry.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             name='Enterprise',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(max_length=18, unique=True, validators=[supervision.validators.validate_uscc], verbose_name='统一社会信用代码')),
+                ('uscc', models.CharField(max_length=18, unique=True, validators=[supervision.registry.validators.validate_uscc], verbose_name='统一社会信用代码')),
                 ('name', models.CharField(db_index=True, max_length=120, verbose_name='企业名称')),
                 ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
                 ('registration_status', models.CharField(choices=[('active', '存续'), ('suspended', '停业'), ('revoked', '吊销'), ('cancelled', '注销')], default='active', max_length=12, verbose_name='登记状态')),
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=40, verbose_name='姓名')),
-                ('id_number', models.CharField(max_length=18, unique=True, validators=[supervision.validators.validate_ric], verbose_name='居民身份证号码')),
+                ('id_number', models.CharField(max_length=18, unique=True, validators=[supervision.registry.validators.validate_ric], verbose_name='居民身份证号码')),
             ],
             options={
                 'verbose_name': '自然人',

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load_regions(apps, schema_editor):
-    from supervision.regions_gd import load
+    from supervision.registry.regions_gd import load
 
     load(apps.get_model("supervision", "Region"), apps.get_model("supervision", "Authority"))
 

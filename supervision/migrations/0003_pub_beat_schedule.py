@@ -6,7 +6,7 @@ NAME = "季度结果公告（国发〔1999〕24号 第十四条、第二十一�
 
 
 def ensure_beat_schedule(apps, schema_editor):
-    from supervision.publication_tasks import ensure_beat_schedule as ensure
+    from supervision.publication.tasks import ensure_beat_schedule as ensure
 
     ensure(apps.get_model("django_celery_beat", "CrontabSchedule"), apps.get_model("django_celery_beat", "PeriodicTask"))
 

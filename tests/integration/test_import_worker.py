@@ -12,9 +12,9 @@ from celery.contrib.testing.worker import start_worker
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal.celery import app
-from supervision import imports
 from supervision.models import ImportBatch, ImportStatus, ItemResult, Product, Verdict
 from supervision.models import TestReport as LabReport
+from supervision.spotchecks import imports
 from tests.supervision.spotcheck_factory import make_plan, make_task, record_sample
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media_root")]

@@ -10,7 +10,7 @@ from celery.contrib.testing.worker import start_worker
 
 from portal.celery import app
 from supervision.models import Announcement, PublishedResult
-from supervision.publication_tasks import get_progress, publish_quarter_task
+from supervision.publication.tasks import get_progress, publish_quarter_task
 from tests.supervision.pub_factory import make_sample
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

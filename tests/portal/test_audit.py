@@ -9,8 +9,8 @@ from stdnum.cn import ric
 
 from portal.audit import history_of
 from portal.models import AuditAction, AuditEvent
-from supervision import registry_services as services
 from supervision.models import CatalogueItem, Enterprise, Person, ProductCategory, Region, Standard
+from supervision.registry import services
 from tests.conftest import make_uscc
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from django.utils.translation import trans_real
 from stdnum.cn import ric
 
 from portal.models import User
-from supervision import services
 from supervision.models import Appointment, Notice, Person, Sample
+from supervision.spotchecks import services
 from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, approve, make_plan, make_task
 
 pytestmark = pytest.mark.django_db
@@ -249,7 +249,7 @@ def test_it_renders_the_sampling_form_its_errors_and_the_admin_in_english(
 
 def test_it_puts_an_english_row_message_beside_the_cell_it_names(client, inspector, reviewer, kettle_category):
     # The page maps "Item n: …" to its row as it maps "第n项：…" (a translated message must not lose its place).
-    from supervision.views import ROW_MESSAGE, ROW_MESSAGE_FIELDS
+    from supervision.spotchecks.views import ROW_MESSAGE, ROW_MESSAGE_FIELDS
 
     for msg, n, field in (
         ("Item 6: please enter the measured value.", 6, "measured"),

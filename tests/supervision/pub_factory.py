@@ -27,7 +27,7 @@ from supervision.models import (
     Task,
     TestReport,
 )
-from supervision.publication import add_search_terms, city_code, write_published_rows
+from supervision.publication.services import add_search_terms, city_code, write_published_rows
 
 _seq = itertools.count(1)
 

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 
 from portal.models import User
-from supervision import services
 from supervision.models import (
     Authority,
     Enterprise,
@@ -19,6 +18,7 @@ from supervision.models import (
     Task,
     TestReport,
 )
+from supervision.spotchecks import services
 
 
 def _png_1x1() -> bytes:

@@ -12,7 +12,8 @@ import re
 
 import pytest
 
-from supervision import registry_services, services
+from supervision.registry import services as registry_services
+from supervision.spotchecks import services
 
 CITATION = re.compile(r"#\s*国发〔1999〕24号 第[一二三四五六七八九十]+条")
 

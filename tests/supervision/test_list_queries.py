@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from supervision import registry_services, services
 from supervision.models import Enterprise, LicenceEventKind, LicenceKind
+from supervision.registry import services as registry_services
+from supervision.spotchecks import services
 from tests.conftest import make_uscc
 from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, approve, make_plan, make_task, record_sample
 

@@ -8,8 +8,8 @@ import pytest
 from stdnum.cn import ric
 
 from portal.models import Role
-from supervision import registry_services as services
 from supervision.models import Appointment, Enterprise, Licence, LicenceKind, Person, Product, Region
+from supervision.registry import services
 from tests.conftest import make_uscc
 
 pytestmark = pytest.mark.django_db

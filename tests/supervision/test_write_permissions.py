@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from portal.models import AuditEvent
-from supervision import urls as staff_urls
+from supervision.spotchecks import urls as staff_urls
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +160,7 @@ def open_task(reviewer, plan, kettle_category, lab, team, tianhe):
 def objection(inspector, reviewer, sample):
     import datetime as dt
 
-    from supervision import services
+    from supervision.spotchecks import services
     from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, approve
 
     approve(inspector, reviewer, sample, ITEMS_ONE_FAIL, dt.date(2026, 10, 1))
@@ -192,7 +192,7 @@ def test_it_gives_no_role_at_all_a_write_page(client, sample, objection, open_ta
 
 
 def test_it_refuses_publication_writes_to_staff_who_do_not_publish(client, reviewer, inspector):
-    from supervision import publication_urls
+    from supervision.publication import urls as publication_urls
 
     assert {p.name for p in publication_urls.urlpatterns} == {"home", "status", "publish", "correct", "correct-lookup"}
     for user in (reviewer, inspector):

@@ -1,0 +1,29 @@
+"""Demo data stage called by `manage.py seed_demo`: publish the closed quarters of the demo samples."""
+
+from __future__ import annotations
+
+import random
+
+from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.utils import timezone
+
+from supervision.publication.models import Announcement
+from supervision.publication.services import publish_quarter, quarter_bounds
+from supervision.spotchecks.selectors import final_samples
+
+
+def seed(*, rng: random.Random | None = None, **kwargs) -> list[Announcement]:
+    """Publish, oldest first, every closed quarter in which a demo sample's verdict is final."""
+    today = timezone.localdate()
+    quarters = (
+        final_samples(as_of=today)
+        .annotate(y=ExtractYear("sampled_on"), q=ExtractQuarter("sampled_on"))
+        .values_list("y", "q")
+        .distinct()
+        .order_by("y", "q")
+    )
+    published = []
+    for year, quarter in quarters:
+        if quarter_bounds(year, quarter)[1] < today:
+            published.append(publish_quarter(actor_or_label="system:demo-seed", year=year, quarter=quarter))
+    return published

@@ -1,0 +1,379 @@
+"""Django admin of the registry, in Chinese, scoped to the staff user's region and audited.
+
+Acts that carry a rule go through `supervision.registry.services`: appointing a person (the overlap check
+under a row lock), issuing a licence and recording its status events (第十一条, 第十五条).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin_audit import AuditedAdminMixin, AuditedInlineMixin
+from portal.permissions import ADMINISTRATORS, LICENCE_EDITORS, can_read_id_numbers
+from supervision.registry import services as registry_services
+from supervision.registry.models import (
+    Appointment,
+    Authority,
+    CatalogueItem,
+    Enterprise,
+    Institution,
+    Licence,
+    LicenceEvent,
+    LicenceEventKind,
+    Person,
+    Product,
+    ProductCategory,
+    Region,
+    Standard,
+)
+
+# ---------------------------------------------------------------- regions and authorities
+
+
+@admin.register(Region)
+class RegionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+    write_roles = ()  # GB/T 2260 codes ship with the code; only a superuser may touch them
+    allow_add = False
+    allow_delete = False
+
+
+@admin.register(Authority)
+class AuthorityAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "region", "government")
+    search_fields = ("name", "region__code")
+    list_select_related = ("region",)
+    readonly_fields = ("region",)
+    write_roles = ADMINISTRATORS
+    allow_add = False
+    allow_delete = False
+
+
+# ---------------------------------------------------------------- enterprises, persons, appointments
+
+
+class AppointmentInline(AuditedInlineMixin, admin.TabularInline):
+    model = Appointment
+    fields = ("person", "role", "start", "end", "removed")
+    readonly_fields = fields
+    extra = 0
+    allow_add = False
+    allow_delete = False
+    show_change_link = True
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ProductInline(AuditedInlineMixin, admin.TabularInline):
+    model = Product
+    fields = ("name", "category", "trademark", "model_spec", "is_main")
+    extra = 0
+    allow_delete = False
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "uscc", "region", "registration_status")
+    list_filter = ("registration_status", "region__level")
+    search_fields = ("name", "uscc")
+    list_select_related = ("region",)
+    autocomplete_fields = ("region",)
+    inlines = (ProductInline, AppointmentInline)
+    allow_delete = False  # enterprises are referenced by samples and results: change their status instead
+
+
+@admin.register(Person)
+class PersonAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The full ID number is shown only to administrators and enforcement officers."""
+
+    search_fields = ("name",)
+    allow_delete = False
+
+    def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
+        return ("name", "id_number") if can_read_id_numbers(request.user) else ("name", "masked_id")
+
+    def get_search_fields(self, request: HttpRequest) -> tuple[str, ...]:
+        return ("name", "id_number") if can_read_id_numbers(request.user) else ("name",)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None or can_read_id_numbers(request.user):
+            return ["name", "id_number"]
+        return ["name", "masked_id"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if obj is not None and not can_read_id_numbers(request.user):
+            return ("masked_id",)
+        return ()
+
+    @admin.display(description=_("居民身份证号码（已遮蔽）"))
+    def masked_id(self, obj: Person) -> str:
+        return obj.masked_id
+
+
+class AppointmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Appointment
+        fields = ("person", "enterprise", "role", "start", "end", "removed")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # a removal by law (第十五条) is the way a post ends: it is recorded with its last day, by the service
+        if self.instance.pk and "removed" in self.fields and data.get("removed") and not data.get("end"):
+            self.add_error("end", gettext("依法免职须填写离任日期。"))
+        return data
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = AppointmentAdminForm
+    list_display = ("enterprise", "role", "person", "start", "end", "removed")
+    list_filter = ("role", "removed")
+    search_fields = ("enterprise__name", "enterprise__uscc", "person__name")
+    list_select_related = ("enterprise", "person")
+    autocomplete_fields = ("person", "enterprise")
+    allow_delete = False  # the history of who held a post is kept; end it instead
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # A post is appointed, then ended once (appointment_end, which records a removal by law);
+        # an ended post is history and is not edited here, where no service would check or cite it.
+        if obj is None:
+            return ("removed",)
+        if obj.end is not None:
+            return ("person", "enterprise", "role", "start", "end", "removed")
+        return ("person", "enterprise", "role", "start")
+
+    def save_model(self, request: HttpRequest, obj: Appointment, form: Any, change: bool) -> None:
+        if not change:
+            created = registry_services.appointment_create(
+                actor=request.user,  # type: ignore[arg-type]
+                person=obj.person,
+                enterprise=obj.enterprise,
+                role=obj.role,
+                start=obj.start,
+                end=obj.end,
+            )
+            obj.pk = created.pk
+            obj._state.adding = False
+            return
+        original = Appointment.objects.get(pk=obj.pk)
+        if original.end is None and obj.end is not None:
+            registry_services.appointment_end(
+                actor=request.user,  # type: ignore[arg-type]
+                appointment=original,
+                end=obj.end,
+                removed=obj.removed,
+            )
+            return
+        super().save_model(request, obj, form, change)
+
+
+# ---------------------------------------------------------------- catalogue
+
+
+class CatalogueItemInline(AuditedInlineMixin, admin.TabularInline):
+    model = CatalogueItem
+    fields = ("seq", "name", "standard", "clause", "requirement", "unit")
+    extra = 1
+    write_roles = ADMINISTRATORS
+
+
+@admin.register(ProductCategory)
+class ProductCategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """The spot-check catalogue (第十四条): categories, their focus flags and their test items."""
+
+    list_display = (
+        "code",
+        "name",
+        "health_safety",
+        "livelihood",
+        "complaint_focus",
+        "licence_required",
+        "in_catalogue",
+    )
+    list_filter = ("in_catalogue", "health_safety", "livelihood", "complaint_focus", "licence_required")
+    search_fields = ("code", "name")
+    filter_horizontal = ("standards",)
+    inlines = (CatalogueItemInline,)
+    write_roles = ADMINISTRATORS
+
+
+@admin.register(Standard)
+class StandardAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "title", "mandatory")
+    list_filter = ("mandatory",)
+    search_fields = ("code", "title")
+    write_roles = ADMINISTRATORS
+
+
+@admin.register(Product)
+class ProductAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "model_spec", "trademark", "enterprise", "category", "is_main")
+    list_filter = ("is_main", "category")
+    search_fields = ("name", "model_spec", "trademark", "enterprise__name")
+    list_select_related = ("enterprise", "category")
+    autocomplete_fields = ("enterprise",)
+    allow_delete = False
+
+
+# ---------------------------------------------------------------- licences (第十一条, 第十五条)
+
+RECORDABLE_EVENTS = [("", "---------")] + [
+    (k.value, k.label) for k in (LicenceEventKind.SUSPENDED, LicenceEventKind.REINSTATED, LicenceEventKind.REVOKED)
+]
+
+
+class LicenceForm(forms.ModelForm):
+    """The licence's particulars, plus a new status event recorded through the service."""
+
+    event_kind = forms.ChoiceField(label=_("记录新事件"), choices=RECORDABLE_EVENTS, required=False)
+    event_on = forms.DateField(label=_("事件日期"), required=False, widget=admin.widgets.AdminDateWidget)
+    event_reason = forms.CharField(label=_("事件理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    class Meta:
+        model = Licence
+        fields = ("kind", "number", "holder", "categories", "products", "valid_from", "valid_to")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        holder = data.get("holder") or (self.instance.holder if self.instance.pk else None)
+        products = data.get("products")
+        if holder is not None and products:
+            try:
+                registry_services.check_products_of_holder(holder, products)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        kind = data.get("event_kind")
+        if kind and self.instance.pk:
+            on = data.get("event_on") or timezone.localdate()
+            data["event_on"] = on
+            error = registry_services.licence_transition_error(self.instance, kind, on, data.get("event_reason", ""))
+            if error is not None:
+                fields = {"kind": "event_kind", "on": "event_on", "reason": "event_reason"}
+                for key, msgs in error.message_dict.items():
+                    for msg in msgs:
+                        self.add_error(fields.get(key), msg)
+        return data
+
+
+class LicenceEventInline(AuditedInlineMixin, admin.TabularInline):
+    """The status history: read-only; a new event is recorded with the form above."""
+
+    model = LicenceEvent
+    fields = ("on", "kind", "reason", "recorded_by", "recorded_at")
+    readonly_fields = fields
+    extra = 0
+    allow_add = False
+    allow_delete = False
+    verbose_name_plural = _("状态历史")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("actor", "licence")
+
+    @admin.display(description=_("登记人"))
+    def recorded_by(self, obj: LicenceEvent) -> str:
+        return str(obj.actor)
+
+    @admin.display(description=_("登记时间"))
+    def recorded_at(self, obj: LicenceEvent) -> str:
+        return f"{timezone.localtime(obj.created_at):%Y-%m-%d %H:%M}"
+
+
+@admin.register(Licence)
+class LicenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = LicenceForm
+    list_display = ("number", "kind", "holder", "valid_from", "valid_to", "status_today")
+    list_filter = ("kind",)
+    search_fields = ("number", "holder__name", "holder__uscc")
+    list_select_related = ("holder",)
+    autocomplete_fields = ("holder", "products")
+    filter_horizontal = ("categories",)
+    inlines = (LicenceEventInline,)
+    write_roles = LICENCE_EDITORS
+    allow_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # status_today reads each licence's history: one prefetch for the page, not a query per row
+        return super().get_queryset(request).prefetch_related("events")
+
+    @admin.display(description=_("当前状态"))
+    def status_today(self, obj: Licence) -> str:
+        return registry_services.status_label(obj.status_on(timezone.localdate()))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("holder",) if obj is not None else ()  # a licence does not change hands (as in the API)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        main = (None, {"fields": ("kind", "number", "holder", "categories", "products", "valid_from", "valid_to")})
+        if obj is None:
+            return (main,)
+        return (
+            main,
+            (_("记录状态事件（暂停、恢复、吊销/撤销）"), {"fields": ("event_kind", "event_on", "event_reason")}),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Licence, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        licence = registry_services.licence_issue(
+            actor=request.user,  # type: ignore[arg-type]
+            kind=data["kind"],
+            number=data["number"],
+            holder=data["holder"],
+            categories=data["categories"],
+            products=data.get("products") or [],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+        )
+        obj.pk = licence.pk
+        obj._state.adding = False
+        request._licence_issued = True  # type: ignore[attr-defined]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        if getattr(request, "_licence_issued", False):
+            # the service set the categories and products and wrote the audit row; the events
+            # inline is read-only, so saving it only settles the admin's change-message bookkeeping
+            for formset in formsets:
+                formset.save()
+            return
+        super().save_related(request, form, formsets, change)
+        kind = form.cleaned_data.get("event_kind")
+        if kind:
+            registry_services.licence_record_event(
+                actor=request.user,  # type: ignore[arg-type]
+                licence=form.instance,
+                kind=kind,
+                on=form.cleaned_data.get("event_on") or timezone.localdate(),
+                reason=form.cleaned_data.get("event_reason", ""),
+            )
+            messages.success(request, gettext("已记录证书状态事件。"))
+
+
+# ---------------------------------------------------------------- testing institutions (第十三条)
+
+
+@admin.register(Institution)
+class InstitutionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "accreditation_no", "region", "valid_from", "valid_to", "suspended")
+    list_filter = ("suspended",)
+    search_fields = ("name", "accreditation_no")
+    list_select_related = ("region",)
+    autocomplete_fields = ("region",)
+    filter_horizontal = ("categories", "standards")
+    write_roles = ADMINISTRATORS
+    allow_delete = False

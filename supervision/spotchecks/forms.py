@@ -1,0 +1,271 @@
+"""Staff forms of the spot checks. They parse and present; every rule lives in supervision/spotchecks/services.py.
+
+Services raise field-keyed `ValidationError`s; `attach_service_errors` puts each message beside its field so
+the page re-renders with everything the user typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from portal.access import scope_to_region
+from portal.models import Role, User
+from supervision.registry.models import Enterprise, Institution, Product, ProductCategory
+from supervision.spotchecks.models import CustodyAction, Field, ItemVerdict, PlanLevel, Sample, Verdict
+from supervision.spotchecks.services import SAMPLE_FIELDS
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def attach_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError beside the fields it names; anything else goes to the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        label = obj.full_name or obj.username
+        return _("%(name)s（%(id)s）") % {"name": label, "id": obj.enforcement_id} if obj.enforcement_id else label
+
+
+def inspectors_in_region(user: User) -> QuerySet[User]:
+    return scope_to_region(User.objects.filter(roles__contains=[Role.INSPECTOR], is_active=True), user).order_by(
+        "full_name", "username"
+    )
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("计划名称"), max_length=120)
+    level = forms.ChoiceField(label=_("抽查级别"), choices=PlanLevel.choices)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("季度"),
+        coerce=int,
+        choices=[(1, _("第一季度")), (2, _("第二季度")), (3, _("第三季度")), (4, _("第四季度"))],
+    )
+    field = forms.ChoiceField(label=_("抽查领域"), choices=Field.choices)
+    categories = forms.ModelMultipleChoiceField(
+        label=_("抽查产品类别"),
+        queryset=ProductCategory.objects.filter(in_catalogue=True),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "重点产品（涉及人体健康和人身、财产安全、关系国计民生、消费者反映强烈）排在前面，并显示已抽查次数。"
+        ),
+    )
+
+    def __init__(self, *args: Any, category_order: list[ProductCategory] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if category_order is not None:
+            ids = [c.pk for c in category_order]
+            self.fields["categories"].queryset = ProductCategory.objects.filter(pk__in=ids)
+            labels = {c.pk: getattr(c, "choice_label", str(c)) for c in category_order}
+            self.fields["categories"].choices = [(pk, labels[pk]) for pk in ids]
+
+
+class TaskForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("抽查计划"), queryset=None)  # type: ignore[arg-type]
+    field = forms.ChoiceField(label=_("抽查领域"), choices=[("", _("同计划"))] + list(Field.choices), required=False)
+    enterprise = forms.ModelChoiceField(label=_("受检单位"), queryset=None)  # type: ignore[arg-type]
+    producer = forms.ModelChoiceField(
+        label=_("标称生产企业"), queryset=None, required=False, help_text=_("与受检单位不同时填写。")
+    )  # type: ignore[arg-type]
+    shop_name = forms.CharField(label=_("店铺/平台名称"), max_length=120, required=False)
+    shop_url = forms.URLField(label=_("网店地址"), required=False, assume_scheme="https")
+    category = forms.ModelChoiceField(label=_("产品类别"), queryset=ProductCategory.objects.filter(in_catalogue=True))
+    product = forms.ModelChoiceField(label=_("产品"), queryset=None, required=False)  # type: ignore[arg-type]
+    institution = forms.ModelChoiceField(label=_("承检机构"), queryset=Institution.objects.all())
+    samplers = StaffChoiceField(label=_("抽样人员"), queryset=None, help_text=_("至少两名。"))  # type: ignore[arg-type]
+    due_date = forms.DateField(label=_("完成期限"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args: Any, user: User, plans: QuerySet, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+        enterprises = scope_to_region(Enterprise.objects.all(), user)
+        self.fields["enterprise"].queryset = enterprises
+        self.fields["producer"].queryset = Enterprise.objects.all()
+        self.fields["product"].queryset = Product.objects.filter(enterprise__in=enterprises).select_related(
+            "enterprise"
+        )
+        self.fields["samplers"].queryset = inspectors_in_region(user)
+
+
+class SampleForm(forms.ModelForm):
+    """抽样单 (R2). The model's own checks are left to the service, the one home of the rule."""
+
+    samplers = StaffChoiceField(
+        label=_("抽样人员"),
+        queryset=None,  # type: ignore[arg-type]
+        help_text=_("至少两名持执法证的抽样人员。"),
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    place_url = forms.URLField(label=_("网店链接"), required=False, assume_scheme="https", max_length=200)
+
+    class Meta:
+        model = Sample
+        # the fields of a sampling record are named once, by the act that records it
+        fields = ["samplers", "sampled_on", *SAMPLE_FIELDS]
+        widgets = {"sampled_on": DATE_INPUT, "production_date": DATE_INPUT}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["samplers"].queryset = inspectors_in_region(user)
+        self.fields["sampled_on"].required = True
+
+    def _post_clean(self) -> None:
+        # Constraints and the rules of R2 are checked by sample_record, which names the field at fault.
+        return None
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in SAMPLE_FIELDS if name in self.cleaned_data}
+
+
+class RefusalForm(forms.Form):
+    """拒检 (第十五条): recorded with its witnesses."""
+
+    samplers = StaffChoiceField(label=_("抽样人员"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 5}))  # type: ignore[arg-type]
+    sampled_on = forms.DateField(label=_("日期"), widget=DATE_INPUT)
+    witnesses = forms.CharField(
+        label=_("见证人"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("姓名及身份，每行一人。")
+    )
+    note = forms.CharField(label=_("拒检情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    cost = forms.DecimalField(
+        label=_("强制监督抽查费用（元）"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        initial=0,
+        help_text=_("由拒检企业承担（第十五条）。"),
+    )
+    due_date = forms.DateField(label=_("强制监督抽查完成期限"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["samplers"].queryset = inspectors_in_region(user)
+
+
+class CustodyForm(forms.Form):
+    action = forms.ChoiceField(label=_("环节"), choices=CustodyAction.choices)
+    holder = forms.CharField(label=_("保管人/单位"), max_length=120)
+    at = forms.DateTimeField(label=_("时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    location = forms.CharField(label=_("地点"), max_length=200, required=False)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+    photo = forms.ImageField(label=_("照片"), required=False)
+
+
+class ReportHeaderForm(forms.Form):
+    report_no = forms.CharField(label=_("报告编号"), max_length=60, required=False)
+    tested_on = forms.DateField(label=_("检验完成日期"), required=False, widget=DATE_INPUT)
+    attachment = forms.FileField(
+        label=_("签章报告（PDF）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_attachment(self) -> Any:
+        f = self.cleaned_data.get("attachment")
+        if f and not f.name.lower().endswith(".pdf"):
+            raise ValidationError(_("请上传检验机构签章的 PDF 文件（.pdf）。"))
+        return f
+
+
+class ItemRowForm(forms.Form):
+    name = forms.CharField(label=_("检验项目"), max_length=80)
+    clause = forms.CharField(label=_("标准条款"), max_length=30, required=False)
+    requirement = forms.CharField(label=_("标准要求"), max_length=200, required=False)
+    measured = forms.CharField(label=_("实测值"), max_length=80, error_messages={"required": _("请填写实测值。")})
+    unit = forms.CharField(label=_("单位"), max_length=20, required=False)
+    verdict = forms.ChoiceField(
+        label=_("单项判定"),
+        choices=[("", "—")] + list(ItemVerdict.choices),
+        error_messages={"required": _("请选择单项判定。")},
+    )
+
+    CATALOGUE_CELLS = ("name", "clause", "requirement", "unit")
+
+    def __init__(self, *args: Any, locked: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("autocomplete", "off")
+        if locked:
+            # Catalogue cells are given; Tab skips them so the keyboard goes measured value → verdict → next row.
+            for name in self.CATALOGUE_CELLS:
+                self.fields[name].widget.attrs.update({"readonly": True, "tabindex": "-1"})
+
+
+class BaseItemFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        kwargs["locked"] = index is not None and index < len(self.initial or [])
+        return kwargs
+
+    def items(self) -> list[dict[str, Any]]:
+        """The rows to save: every catalogue row, and each added row the user typed into."""
+        return [dict(self.forms[i].cleaned_data) for i in self.saved_form_indexes()]
+
+    def saved_form_indexes(self) -> list[int]:
+        return [i for i, row in enumerate(self.cleaned_data) if row]
+
+
+ItemFormSet = forms.formset_factory(ItemRowForm, formset=BaseItemFormSet, extra=0)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("退回理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("退回时必须填写理由。")},
+    )
+
+
+class ObjectionForm(forms.Form):
+    filed_on = forms.DateField(label=_("企业提出异议日期"), widget=DATE_INPUT)
+    reason = forms.CharField(label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回说明"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReinspectionForm(forms.Form):
+    institution = forms.ModelChoiceField(label=_("复检机构"), queryset=Institution.objects.all())
+    decided_on = forms.DateField(label=_("复检日期"), widget=DATE_INPUT)
+    verdict = forms.ChoiceField(
+        label=_("复检结论"), choices=[(Verdict.PASS, Verdict.PASS.label), (Verdict.FAIL, Verdict.FAIL.label)]
+    )
+    failed_items = forms.CharField(
+        label=_("不合格项目"),
+        required=False,
+        help_text=_("多个项目用分号（；）分隔。"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    report_no = forms.CharField(label=_("复检报告编号"), max_length=60, required=False)
+    fee = forms.DecimalField(label=_("复检费用（元）"), min_value=0, max_digits=10, decimal_places=2, initial=0)
+    seal_photo = forms.ImageField(label=_("封样照片"), required=False, help_text=_("复检前先拍摄封样状态。"))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("检验结果文件"),
+        help_text=_("CSV（UTF-8）或 Excel（.xlsx），按模板填写。"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(
+                _("只接受 .csv 或 .xlsx 文件（您选择的是“%(name)s”）。请按模板另存为 CSV 或 Excel 后重新选择文件。"),
+                params={"name": f.name},
+            )
+        return f

@@ -1,0 +1,674 @@
+"""Staff pages of the spot checks (issue 4): thin views that parse input, call one service, and render.
+
+Every queryset passes through `scope_to_region` (another region's record is a 404); every write checks a
+role here and again in its service (a 403). Rules live in supervision/spotchecks/services.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.access import scope_to_region
+from portal.models import Role, User
+from supervision.registry.models import CatalogueItem
+from supervision.spotchecks import imports, selectors, services
+from supervision.spotchecks.filters import ReportFilter, SampleFilter, TaskFilter
+from supervision.spotchecks.forms import (
+    CustodyForm,
+    ImportForm,
+    ItemFormSet,
+    ObjectionForm,
+    PlanForm,
+    RefusalForm,
+    ReinspectionForm,
+    ReportHeaderForm,
+    ReturnForm,
+    SampleForm,
+    TaskForm,
+    WithdrawForm,
+    attach_service_errors,
+)
+from supervision.spotchecks.models import (
+    ImportBatch,
+    ImportStatus,
+    Objection,
+    ObjectionStatus,
+    Plan,
+    PlanLevel,
+    ReportStatus,
+    Sample,
+    Task,
+    TestReport,
+)
+from supervision.spotchecks.selectors import objection_deadline, sample_failed_items, sample_verdict
+
+T = TypeVar("T")
+
+ORGANISER_ROLES = (Role.OFFICIAL, Role.REVIEWER, Role.ADMINISTRATOR)
+PAGE_SIZE = 25
+
+
+def require_role(user: User, *roles: str) -> None:
+    if not user.has_role(*roles):
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
+
+
+def _act(form: BaseForm, act: Callable[[], T]) -> T | None:
+    """Run one service act; its refusal (a ValidationError) goes beside the form's fields and gives None."""
+    try:
+        return act()
+    except ValidationError as exc:
+        attach_service_errors(form, exc)
+        return None
+
+
+def paginate(request: HttpRequest, qs: QuerySet | list, per_page: int = PAGE_SIZE) -> tuple[Page, str]:
+    """A page of the list plus the query string (without `page`) that keeps filters and sorting."""
+    page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
+
+
+def _tasks(user: User) -> QuerySet[Task]:
+    return scope_to_region(Task.objects.all(), user).select_related(
+        "plan", "enterprise", "category", "institution", "product", "sample"
+    )
+
+
+def _samples(user: User) -> QuerySet[Sample]:
+    return scope_to_region(Sample.objects.all(), user).select_related(
+        "task__enterprise", "task__category", "task__plan", "task__institution", "region"
+    )
+
+
+def _sample(user: User, code: str) -> Sample:
+    return get_object_or_404(_samples(user), code=code)
+
+
+def _report(sample: Sample) -> TestReport | None:
+    try:
+        return sample.report
+    except TestReport.DoesNotExist:
+        return None
+
+
+# ---------------------------------------------------------------- plans (R1)
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = scope_to_region(Plan.objects.all(), request.user).select_related("authority").prefetch_related("categories")
+    page, query = paginate(request, plans)
+    return render(
+        request,
+        "spotchecks/plan_list.html",
+        {"page": page, "query": query, "can_create": request.user.has_role(*ORGANISER_ROLES)},
+    )
+
+
+def _planning_categories(user: User, year: int) -> list:
+    """Catalogue categories, focus first, each labelled with how often it was checked (第十四条)."""
+    categories = list(selectors.planning_categories(user=user, year=year))
+    for c in categories:
+        flags = [
+            str(label)
+            for flag, label in (
+                ("health_safety", _("健康安全")),
+                ("livelihood", _("国计民生")),
+                ("complaint_focus", _("消费者反映强烈")),
+            )
+            if getattr(c, flag)
+        ]
+        focus = _("【重点：%(flags)s】") % {"flags": "·".join(flags)} if flags else ""
+        c.choice_label = _("%(focus)s%(name)s（近三年抽查 %(recent)s 次，本年 %(year)s 次）") % {
+            "focus": focus,
+            "name": c.name,
+            "recent": c.checks_recent,
+            "year": c.checks_year,
+        }
+    return categories
+
+
+@login_required
+def plan_create(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, *ORGANISER_ROLES)
+    authority = getattr(request.user.region, "authority", None) if request.user.region else None
+    raw_year = request.POST.get("year") or request.GET.get("year") or ""
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else timezone.localdate().year
+    categories = _planning_categories(request.user, year)
+    default_level = {"province": PlanLevel.PROVINCIAL, "city": PlanLevel.CITY, "county": PlanLevel.COUNTY}
+    initial = {"year": year, "level": default_level.get(getattr(request.user.region, "level", ""), PlanLevel.CITY)}
+    form = PlanForm(request.POST or None, category_order=categories, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if authority is None:
+            form.add_error(None, _("您的账户未关联质量技术监督部门，不能制定计划。"))
+            return render(request, "spotchecks/plan_form.html", {"form": form, "authority": authority}, status=400)
+        plan = _act(form, lambda: services.plan_create(actor=request.user, authority=authority, **form.cleaned_data))
+        if plan is not None:
+            messages.success(request, _("抽查计划“%(title)s”已制定。") % {"title": plan.title})
+            return redirect("supervision:plan-list")
+    return render(request, "spotchecks/plan_form.html", {"form": form, "authority": authority})
+
+
+# ---------------------------------------------------------------- tasks (R1, R11)
+
+
+def _task_list(request: HttpRequest, qs: QuerySet[Task], *, mine: bool) -> HttpResponse:
+    filterset = TaskFilter(request.GET or None, queryset=qs)
+    page, query = paginate(request, filterset.qs)
+    return render(
+        request,
+        "spotchecks/task_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query,
+            "mine": mine,
+            "can_create": request.user.has_role(*ORGANISER_ROLES),
+            "can_sample": request.user.has_role(Role.INSPECTOR),
+        },
+    )
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    return _task_list(request, _tasks(request.user), mine=False)
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    qs = selectors.tasks_for(request.user, pending_only=False).select_related("sample")
+    return _task_list(request, qs, mine=True)
+
+
+@login_required
+def task_create(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, *ORGANISER_ROLES)
+    plans = scope_to_region(Plan.objects.all(), request.user)
+    initial = {"plan": request.GET.get("plan")}
+    form = TaskForm(request.POST or None, user=request.user, plans=plans, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["field"] = data.get("field") or None
+        task = _act(form, lambda: services.task_create(actor=request.user, **data))
+        if task is not None:
+            messages.success(request, _("抽查任务已下达：%(task)s。") % {"task": task})
+            return redirect("supervision:task-list")
+    return render(request, "spotchecks/task_form.html", {"form": form})
+
+
+# ---------------------------------------------------------------- sampling (R2, R3)
+
+
+def _open_task(user: User, task_id: int) -> Task:
+    task = get_object_or_404(_tasks(user), pk=task_id)
+    if Sample.objects.filter(task=task).exists():
+        raise PermissionDenied(_("该任务已填写抽样单。"))
+    return task
+
+
+@login_required
+def sample_record(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = get_object_or_404(_tasks(request.user), pk=task_id)
+    existing = Sample.objects.filter(task=task).first()
+    if existing is not None:
+        return redirect("supervision:sample-detail", code=existing.code)
+    require_role(request.user, Role.INSPECTOR)
+    product = task.product
+    initial: dict[str, Any] = {
+        "samplers": list(task.samplers.values_list("pk", flat=True)),
+        "sampled_on": timezone.localdate(),
+        "place_url": task.shop_url,
+    }
+    if product is not None:
+        initial.update(product_name=product.name, trademark=product.trademark, model_spec=product.model_spec)
+    form = SampleForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        sample = _act(
+            form,
+            lambda: services.sample_record(
+                actor=request.user,
+                task=task,
+                samplers=list(form.cleaned_data["samplers"]),
+                sampled_on=form.cleaned_data["sampled_on"],
+                **form.service_fields(),
+            ),
+        )
+        if sample is not None:
+            messages.success(request, _("抽样单已保存，样品编号 %(code)s。") % {"code": sample.code})
+            return redirect("supervision:sample-detail", code=sample.code)
+    return render(request, "spotchecks/sample_form.html", {"form": form, "task": task})
+
+
+@login_required
+def sample_refusal(request: HttpRequest, task_id: int) -> HttpResponse:
+    require_role(request.user, Role.INSPECTOR)
+    task = _open_task(request.user, task_id)
+    initial = {"samplers": list(task.samplers.values_list("pk", flat=True)), "sampled_on": timezone.localdate()}
+    form = RefusalForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        samplers, sampled_on = list(data.pop("samplers")), data.pop("sampled_on")
+        sample = _act(
+            form,
+            lambda: services.sample_record_refusal(
+                actor=request.user, task=task, samplers=samplers, sampled_on=sampled_on, **data
+            ),
+        )
+        if sample is not None:
+            messages.warning(
+                request,
+                _("已记录拒检：按不合格论处（第十五条），并已下达强制监督抽查任务，费用由企业承担。"),
+            )
+            return redirect("supervision:sample-detail", code=sample.code)
+    return render(request, "spotchecks/refusal_form.html", {"form": form, "task": task})
+
+
+def _qr_svg(request: HttpRequest, sample: Sample, scale: int = 3) -> str:
+    url = request.build_absolute_uri(reverse("supervision:sample-detail", args=[sample.code]))
+    qr = segno.make(f"{sample.code}\n{url}", error="m")
+    return qr.svg_inline(
+        scale=scale, title=_("样品 %(code)s 的二维码") % {"code": sample.code}, svgclass="qr", omitsize=True
+    )
+
+
+def _sample_context(request: HttpRequest, sample: Sample) -> dict[str, Any]:
+    today = timezone.localdate()
+    report = _report(sample)
+    notice = sample.notices.order_by("-notified_on", "-id").first()
+    deadline = objection_deadline(notice.notified_on) if notice else None
+    objections = list(sample.objections.select_related("reinspection__institution").order_by("filed_on", "id"))
+    open_objection = next((o for o in objections if o.status == ObjectionStatus.OPEN), None)
+    is_final = selectors.final_results(request.user, today).filter(pk=sample.pk).exists()
+    user = request.user
+    return {
+        "sample": sample,
+        "task": sample.task,
+        "report": report,
+        "items": list(report.items.all()) if report else [],
+        "verdict": sample_verdict(sample),
+        "failed_items": sample_failed_items(sample),
+        "notice": notice,
+        "deadline": deadline,
+        "window_open": deadline is not None and today <= deadline,
+        "objections": objections,
+        "open_objection": open_objection,
+        "is_final": is_final,
+        "timeline": selectors.sample_timeline(sample),
+        "custody": sample.custody.select_related("actor").all(),
+        "samplers": sample.samplers.all(),
+        "compulsory_tasks": sample.compulsory_tasks.select_related("enterprise", "cost_payer"),
+        "qr_svg": _qr_svg(request, sample),
+        "custody_form": CustodyForm(initial={"at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
+        "can_enter": user.has_role(Role.INSPECTOR)
+        and not sample.refused
+        and (report is None or report.status in services.EDITABLE_REPORT_STATUSES),
+        "can_review": user.has_role(Role.REVIEWER) and report is not None and report.status == ReportStatus.SUBMITTED,
+        "can_object": user.has_role(Role.REVIEWER)
+        and notice is not None
+        and not any(o.status != ObjectionStatus.WITHDRAWN for o in objections),
+        "can_custody": user.has_role(Role.INSPECTOR, Role.REVIEWER),
+        "can_decide_objection": open_objection is not None and user.has_role(Role.REVIEWER),
+        "today": today,
+    }
+
+
+@login_required
+def sample_detail(request: HttpRequest, code: str) -> HttpResponse:
+    sample = _sample(request.user, code)
+    return render(request, "spotchecks/sample_detail.html", _sample_context(request, sample))
+
+
+@login_required
+def sample_label(request: HttpRequest, code: str) -> HttpResponse:
+    sample = _sample(request.user, code)
+    return render(request, "spotchecks/sample_label.html", {"sample": sample, "qr_svg": _qr_svg(request, sample, 5)})
+
+
+@login_required
+@require_POST
+def custody_add(request: HttpRequest, code: str) -> HttpResponse:
+    require_role(request.user, Role.INSPECTOR, Role.REVIEWER)
+    sample = _sample(request.user, code)
+    form = CustodyForm(request.POST, request.FILES)
+    if form.is_valid() and _act(
+        form, lambda: services.custody_record(actor=request.user, sample=sample, **form.cleaned_data)
+    ):
+        messages.success(request, _("样品流转记录已保存。"))
+        return redirect(reverse("supervision:sample-detail", args=[sample.code]) + "#custody")
+    context = _sample_context(request, sample)
+    context["custody_form"] = form
+    return render(request, "spotchecks/sample_detail.html", context, status=400)
+
+
+# ---------------------------------------------------------------- test report entry and review (R4)
+
+
+def _catalogue_rows(sample: Sample) -> list[dict[str, str]]:
+    items = CatalogueItem.objects.filter(category=sample.task.category).order_by("seq", "id")
+    return [
+        {
+            "name": i.name,
+            "clause": i.clause,
+            "requirement": i.requirement,
+            "unit": i.unit,
+            "measured": "",
+            "verdict": "",
+        }
+        for i in items
+    ]
+
+
+@login_required
+def report_entry(request: HttpRequest, code: str) -> HttpResponse:
+    require_role(request.user, Role.INSPECTOR)
+    sample = _sample(request.user, code)
+    if sample.refused:
+        raise PermissionDenied(_("拒检样品按不合格论处，无需录入检验结果。"))
+    report = _report(sample)
+    if report is None:
+        raise PermissionDenied(_("该样品没有检验报告。"))
+    if report.status not in services.EDITABLE_REPORT_STATUSES:
+        messages.info(request, _("该报告已提交，不能再修改。"))
+        return redirect("supervision:sample-detail", code=sample.code)
+    saved = list(report.items.order_by("seq").values(*ITEM_KEYS))
+    initial_rows = saved or _catalogue_rows(sample)
+    header_initial = {"report_no": report.report_no, "tested_on": report.tested_on}
+    if request.method == "POST":
+        header = ReportHeaderForm(request.POST, request.FILES)
+        formset = ItemFormSet(request.POST, prefix="items", initial=initial_rows)
+        if header.is_valid() and formset.is_valid():
+            submit = request.POST.get("action") == "submit"
+            try:
+                services.report_save_items(
+                    actor=request.user,
+                    report=report,
+                    items=formset.items(),
+                    report_no=header.cleaned_data["report_no"],
+                    tested_on=header.cleaned_data["tested_on"],
+                    attachment=header.cleaned_data["attachment"] or None,
+                )
+                if submit:
+                    services.report_submit(actor=request.user, report=report)
+            except ValidationError as exc:
+                _attach_report_errors(header, formset, exc)
+            else:
+                if submit:
+                    messages.success(request, _("检验报告已提交审核。"))
+                    return redirect("supervision:sample-detail", code=sample.code)
+                messages.success(request, _("已保存。"))
+                return redirect("supervision:report-entry", code=sample.code)
+    else:
+        header = ReportHeaderForm(initial=header_initial)
+        formset = ItemFormSet(prefix="items", initial=initial_rows)
+    return render(
+        request,
+        "spotchecks/report_form.html",
+        {"sample": sample, "report": report, "header": header, "formset": formset},
+    )
+
+
+ITEM_KEYS = ("name", "clause", "requirement", "measured", "unit", "verdict")
+
+
+# Row messages of the services, in Chinese or in their English translation ("Item n: …").
+ROW_MESSAGE = re.compile(r"^(?:第(\d+)项|Item (\d+))[：:]")
+ROW_MESSAGE_FIELDS = (
+    ("实测值", "measured"),
+    ("判定", "verdict"),
+    ("名称", "name"),
+    ("项目", "name"),
+    ("measured value", "measured"),
+    ("verdict", "verdict"),
+    ("item name", "name"),
+)
+
+
+def _attach_report_errors(header: ReportHeaderForm, formset: Any, exc: ValidationError) -> None:
+    """Service errors beside their place: header fields beside themselves, a row's message ("第n项：…", n
+    counting the rows sent) beside the cell it names, anything else above the table."""
+    if not hasattr(exc, "error_dict"):
+        header.add_error(None, exc.messages)
+        return
+    sent = formset.saved_form_indexes()
+    for key, msgs in exc.message_dict.items():
+        if key == "items":
+            for msg in msgs:
+                match = ROW_MESSAGE.match(msg)
+                n = int(match.group(1) or match.group(2)) if match else 0
+                field = next((f for word, f in ROW_MESSAGE_FIELDS if word in msg), "name")
+                if 1 <= n <= len(sent):
+                    formset.forms[sent[n - 1]].add_error(field, msg)
+                else:
+                    formset._non_form_errors = formset.error_class([*formset.non_form_errors(), msg])
+        elif key in header.fields:
+            header.add_error(key, msgs)
+        else:
+            header.add_error(None, msgs)
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.REVIEWER)
+    filterset = ReportFilter(request.GET or None, queryset=selectors.awaiting_review(request.user))
+    page, query = paginate(request, filterset.qs)
+    return render(request, "spotchecks/review_list.html", {"filter": filterset, "page": page, "query": query})
+
+
+@login_required
+def report_review(request: HttpRequest, code: str) -> HttpResponse:
+    require_role(request.user, Role.REVIEWER)
+    sample = _sample(request.user, code)
+    report = _report(sample)
+    if report is None:
+        raise PermissionDenied(_("该样品尚无检验报告。"))
+    return_form = ReturnForm(request.POST if request.POST.get("action") == "return" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "approve":
+                services.report_approve(actor=request.user, report=report)
+                messages.success(request, _("已审核通过，已通知企业；异议期自通知之日起计算。"))
+                return redirect("supervision:sample-detail", code=sample.code)
+            if request.POST.get("action") == "return" and return_form.is_valid():
+                services.report_return(actor=request.user, report=report, reason=return_form.cleaned_data["reason"])
+                messages.success(request, _("已退回检验人员修改。"))
+                return redirect("supervision:review-list")
+        except ValidationError as exc:
+            attach_service_errors(return_form, exc)
+    context = _sample_context(request, sample)
+    context["return_form"] = return_form
+    return render(request, "spotchecks/report_review.html", context, status=400 if return_form.errors else 200)
+
+
+# ---------------------------------------------------------------- objections and re-inspection (R4)
+
+
+@login_required
+def objection_create(request: HttpRequest, code: str) -> HttpResponse:
+    require_role(request.user, Role.REVIEWER)
+    sample = _sample(request.user, code)
+    form = ObjectionForm(request.POST or None, initial={"filed_on": timezone.localdate()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _act(form, lambda: services.objection_file(actor=request.user, sample=sample, **form.cleaned_data))
+    ):
+        messages.success(request, _("异议已登记，该样品结论在复检前不作为最终结论。"))
+        return redirect("supervision:sample-detail", code=sample.code)
+    notice = sample.notices.order_by("-notified_on", "-id").first()
+    return render(
+        request,
+        "spotchecks/objection_form.html",
+        {
+            "form": form,
+            "sample": sample,
+            "notice": notice,
+            "deadline": objection_deadline(notice.notified_on) if notice else None,
+        },
+    )
+
+
+def _objection(user: User, pk: int) -> Objection:
+    return get_object_or_404(
+        scope_to_region(Objection.objects.select_related("sample__task__enterprise"), user, "sample__region"), pk=pk
+    )
+
+
+@login_required
+def objection_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, Role.REVIEWER)
+    objection = _objection(request.user, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        if _act(form, lambda: services.objection_withdraw(actor=request.user, objection=objection, reason=reason)):
+            messages.success(request, _("企业已撤回异议。"))
+            return redirect("supervision:sample-detail", code=objection.sample.code)
+    return render(request, "spotchecks/objection_withdraw.html", {"form": form, "objection": objection})
+
+
+@login_required
+def reinspection_create(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, Role.REVIEWER)
+    objection = _objection(request.user, pk)
+    form = ReinspectionForm(request.POST or None, request.FILES or None, initial={"decided_on": timezone.localdate()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _act(
+            form, lambda: services.reinspection_record(actor=request.user, objection=objection, **form.cleaned_data)
+        )
+    ):
+        messages.success(request, _("复检结论已记录，为最终结论。"))
+        return redirect("supervision:sample-detail", code=objection.sample.code)
+    return render(request, "spotchecks/reinspection_form.html", {"form": form, "objection": objection})
+
+
+# ---------------------------------------------------------------- lists
+
+
+def _sample_list(request: HttpRequest, qs: QuerySet[Sample], *, title: str, kind: str) -> HttpResponse:
+    filterset = SampleFilter(request.GET or None, queryset=qs)
+    page, query = paginate(request, filterset.qs)
+    rows = [
+        {
+            "sample": sample,
+            "verdict": sample.standing_verdict,
+            "deadline": objection_deadline(sample.notified_on) if sample.notified_on else None,
+            "open_objection": sample.has_open_objection,
+        }
+        for sample in page
+    ]
+    return render(
+        request,
+        "spotchecks/sample_list.html",
+        {"filter": filterset, "page": page, "rows": rows, "query": query, "title": title, "kind": kind},
+    )
+
+
+@login_required
+def to_enter_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.samples_for(request.user, as_of=timezone.localdate()).filter(
+        refused=False, report__status__in=services.EDITABLE_REPORT_STATUSES
+    )
+    return _sample_list(request, qs, title=_("待录入/修改的检验结果"), kind="enter")
+
+
+@login_required
+def awaiting_deadline_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.awaiting_objection_deadline(request.user, timezone.localdate())
+    return _sample_list(request, qs, title=_("异议期内的结果"), kind="window")
+
+
+@login_required
+def final_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.final_results(request.user, timezone.localdate())
+    return _sample_list(request, qs, title=_("最终结果"), kind="final")
+
+
+# ---------------------------------------------------------------- bulk import of a lab's results
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.INSPECTOR)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        batch = _act(
+            form, lambda: imports.import_results_start(actor=request.user, uploaded_file=form.cleaned_data["file"])
+        )
+        if batch is not None:
+            return redirect("supervision:import-batch", pk=batch.pk)
+    batches = scope_to_region(ImportBatch.objects.filter(uploaded_by=request.user), request.user)[:10]
+    return render(
+        request,
+        "spotchecks/import_page.html",
+        {"form": form, "batches": batches},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt == "csv":
+        content = imports.import_template_csv()
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="results-template.csv"'
+        return response
+    if fmt != "xlsx":
+        raise Http404
+    response = HttpResponse(imports.import_template_xlsx(), content_type=imports.XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="results-template.xlsx"'
+    return response
+
+
+def _batch(user: User, pk: int) -> ImportBatch:
+    return get_object_or_404(scope_to_region(ImportBatch.objects.all(), user), pk=pk)
+
+
+def _batch_state(batch: ImportBatch) -> dict[str, Any]:
+    done = batch.status in (ImportStatus.COMMITTED, ImportStatus.FAILED)
+    percent = 100 if done else (int(batch.processed_rows * 100 / batch.total_rows) if batch.total_rows else 0)
+    return {
+        "status": batch.status,
+        "status_label": str(batch.get_status_display()),
+        "total_rows": batch.total_rows,
+        "processed_rows": batch.processed_rows,
+        "percent": percent,
+        "done": done,
+        "error_count": imports.error_count(batch),  # the total, not the capped list (as the API)
+    }
+
+
+@login_required
+def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request.user, pk)
+    return render(
+        request,
+        "spotchecks/import_batch.html",
+        {"batch": batch, "state": _batch_state(batch), "errors": batch.errors or []},
+    )
+
+
+@login_required
+@require_GET
+def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    return JsonResponse(_batch_state(_batch(request.user, pk)))

@@ -1,0 +1,240 @@
+"""R5: quarterly publication of final results, idempotent, immutable, corrections as new notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
+
+from portal.audit import history_of
+from portal.models import AuditAction
+from supervision.models import Announcement, AnnouncementKind, PublishedResult, SearchTerm
+from supervision.publication.search import search_published
+from supervision.publication.services import previous_quarter, publish_correction, publish_quarter, quarter_bounds
+from supervision.publication.tasks import ensure_beat_schedule
+from tests.supervision.pub_factory import make_sample, object_to, reinspect
+
+pytestmark = pytest.mark.django_db
+
+Q2 = dt.date(2026, 5, 10)
+LONG_AGO = dt.date(2026, 5, 20)  # notified: the 15-day objection window closed long before today
+
+
+@pytest.fixture
+def mk(official, enterprise, kettle_category, lab):
+    def make(**kw):
+        kw.setdefault("sampled_on", Q2)
+        kw.setdefault("notified_on", LONG_AGO)
+        return make_sample(actor=official, enterprise=enterprise, category=kettle_category, institution=lab, **kw)
+
+    return make
+
+
+def test_it_publishes_a_quarter_once_when_run_twice(mk, official):
+    mk()
+    mk(verdict="pass")
+    first = publish_quarter(actor_or_label=official, year=2026, quarter=2)
+    second = publish_quarter(actor_or_label="system:celery-beat", year=2026, quarter=2)
+    assert first.pk == second.pk
+    assert first.row_count == 2
+    assert PublishedResult.objects.count() == 2
+    assert Announcement.objects.filter(kind=AnnouncementKind.QUARTERLY).count() == 1
+
+
+def test_it_publishes_only_final_results(mk, official, lab):
+    final_fail = mk(failed=("发热", "输入功率和电流"))
+    mk(notified_on=None)  # approved but never notified: not final
+    mk(notified_on=dt.date.today() - dt.timedelta(days=3))  # objection window still open
+    mk(approved=False)  # report not approved
+    with_open_objection = mk()
+    object_to(with_open_objection, official, LONG_AGO + dt.timedelta(days=2))
+    reinspected = mk()
+    reinspect(object_to(reinspected, official, LONG_AGO), official, lab, "pass")
+    refused = mk(refused=True, notified_on=None)
+
+    announcement = publish_quarter(actor_or_label=official, year=2026, quarter=2)
+
+    published = {r.sample_id: r for r in announcement.results.all()}
+    assert set(published) == {final_fail.pk, reinspected.pk, refused.pk}
+    assert published[final_fail.pk].verdict == "fail"
+    assert published[final_fail.pk].failed_items == "发热；输入功率和电流"
+    assert published[reinspected.pk].verdict == "pass"  # the re-inspection replaces the first verdict
+    assert published[reinspected.pk].failed_items == ""
+    assert published[refused.pk].verdict == "fail_refused"
+    row = published[final_fail.pk]
+    assert (row.enterprise_name, row.product_name, row.model_spec, row.trademark) == (
+        "广州市天河电器有限公司",
+        "电水壶",
+        "MK-17S05",
+        "美的好",
+    )
+    assert (row.region_id, row.city_code, row.focus, row.level) == ("440106", "440100", True, "provincial")
+    assert row.institution_name == lab.name
+
+
+def test_it_publishes_each_result_in_exactly_one_announcement(mk, official):
+    late = mk(notified_on=None)
+    early = mk()
+    q2 = publish_quarter(actor_or_label=official, year=2026, quarter=2)
+    # the late one becomes final after Q2 was announced: the next quarter's announcement takes it
+    late.notices.create(enterprise=late.task.enterprise, notified_on=LONG_AGO, body="通知")
+    q3 = publish_quarter(actor_or_label=official, year=2026, quarter=3)
+    assert list(q2.results.values_list("sample_id", flat=True)) == [early.pk]
+    assert list(q3.results.values_list("sample_id", flat=True)) == [late.pk]
+    assert PublishedResult.objects.filter(sample=early).count() == 1
+
+
+def test_it_refuses_to_publish_a_quarter_that_has_not_closed(official):
+    today = dt.date.today()
+    with pytest.raises(ValidationError):
+        publish_quarter(actor_or_label=official, year=today.year, quarter=(today.month - 1) // 3 + 1)
+
+
+def test_it_refuses_publication_by_an_inspector(mk, inspector):
+    with pytest.raises(PermissionDenied):
+        publish_quarter(actor_or_label=inspector, year=2026, quarter=2)
+
+
+def test_it_audits_the_announcement_with_the_system_actor(mk):
+    mk()
+    announcement = publish_quarter(actor_or_label="system:celery-beat", year=2026, quarter=2)
+    (event,) = history_of(announcement)
+    assert event.action == AuditAction.ANNOUNCEMENT_PUBLISHED
+    assert event.actor is None and event.actor_label == "system:celery-beat"
+    assert event.clause == "第十四条、第二十一条"
+    assert event.after["row_count"] == 1
+
+
+def test_it_indexes_published_rows_and_counts_terms_in_the_same_act(mk, official):
+    mk(product_name="儿童电水壶")
+    publish_quarter(actor_or_label=official, year=2026, quarter=2)
+    assert SearchTerm.objects.get(term="水壶").rows == 1
+    assert SearchTerm.objects.get(term="壶").rows == 1
+    assert [r["product_name"] for r in search_published(q="童电").rows] == ["儿童电水壶"]
+
+
+def test_it_publishes_a_correction_that_references_the_original(mk, official):
+    mk()
+    quarterly = publish_quarter(actor_or_label=official, year=2026, quarter=2)
+    original = quarterly.results.get()
+    correction = publish_correction(
+        actor=official, result=original, changes={"model_spec": "MK-17S06"}, reason="型号录入错误"
+    )
+    assert correction.kind == AnnouncementKind.CORRECTION
+    assert correction.corrects == quarterly
+    new = correction.results.get()
+    assert new.corrects == original and new.model_spec == "MK-17S06"
+    original.refresh_from_db()
+    assert original.model_spec == "MK-17S05"  # the original is untouched and stays published
+    # search shows the latest version; the original is still reachable and marked corrected
+    assert [r["id"] for r in search_published(q="MK-17S").rows] == [new.pk]
+    response = pytest.importorskip("django.test").Client().get(reverse("public-result", args=[original.pk]))
+    assert "本条结果已被更正" in response.content.decode()
+    assert (history_of(correction).get()).action == AuditAction.CORRECTION_PUBLISHED
+    with pytest.raises(ValidationError):  # the corrected row cannot be corrected again
+        publish_correction(actor=official, result=original, changes={"model_spec": "X"}, reason="再次")
+
+
+def test_it_never_updates_a_published_row(mk, official):
+    mk()
+    with CaptureQueriesContext(connection) as ctx:
+        quarterly = publish_quarter(actor_or_label=official, year=2026, quarter=2)
+        publish_correction(
+            actor=official, result=quarterly.results.get(), changes={"verdict": "pass"}, reason="复核更正"
+        )
+    table = PublishedResult._meta.db_table
+    assert not [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(f'UPDATE "{table}"')]
+
+
+def test_it_rejects_a_correction_without_reason_or_of_identity_fields(mk, official):
+    mk()
+    row = publish_quarter(actor_or_label=official, year=2026, quarter=2).results.get()
+    with pytest.raises(ValidationError):
+        publish_correction(actor=official, result=row, changes={"model_spec": "X"}, reason=" ")
+    with pytest.raises(ValidationError):
+        publish_correction(actor=official, result=row, changes={"sample_id": 1}, reason="改")
+
+
+def test_it_enqueues_the_publication_task_only_on_commit(client, official, django_capture_on_commit_callbacks):
+    client.force_login(official)
+    with mock.patch("supervision.publication.tasks.publish_quarter_task.apply_async") as apply_async:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            response = client.post(reverse("publication:publish"), {"year": 2026, "quarter": 2})
+        assert response.status_code == 302
+        apply_async.assert_not_called()
+        for callback in callbacks:
+            callback()
+    apply_async.assert_called_once()
+    assert apply_async.call_args.kwargs["kwargs"]["year"] == 2026
+    task_id = apply_async.call_args.kwargs["task_id"]
+    status = client.get(reverse("publication:status", args=[task_id])).json()
+    assert status["state"] == "queued"
+
+
+def test_it_keeps_the_form_and_explains_an_open_quarter(client, official):
+    client.force_login(official)
+    today = dt.date.today()
+    response = client.post(reverse("publication:publish"), {"year": today.year, "quarter": (today.month - 1) // 3 + 1})
+    assert response.status_code == 400
+    assert "该季度尚未结束" in response.content.decode()
+
+
+def test_it_forbids_the_publish_form_to_an_inspector(client, inspector):
+    client.force_login(inspector)
+    assert client.post(reverse("publication:publish"), {"year": 2026, "quarter": 2}).status_code == 403
+
+
+def test_it_schedules_the_quarterly_publication_in_beat():
+    # the migration ran ensure_beat_schedule; a transactional test may have flushed it since
+    ensure_beat_schedule()
+    ensure_beat_schedule()
+    task = PeriodicTask.objects.get(task="supervision.publish_quarter_task")
+    assert task.enabled
+    assert (task.crontab.month_of_year, task.crontab.day_of_month, task.crontab.hour) == ("1,4,7,10", "1", "2")
+    assert str(task.crontab.timezone) == "Asia/Shanghai"
+
+
+def test_it_picks_the_quarter_that_just_closed():
+    assert previous_quarter(dt.date(2027, 1, 1)) == (2026, 4)
+    assert previous_quarter(dt.date(2026, 7, 1)) == (2026, 2)
+    assert quarter_bounds(2026, 4) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+
+
+def test_it_leads_an_official_from_a_result_number_to_a_published_correction(client, mk, official):
+    mk()
+    row = publish_quarter(actor_or_label=official, year=2026, quarter=2).results.get()
+    client.force_login(official)
+    response = client.get(reverse("publication:correct-lookup"), {"result": row.pk})
+    assert response.url == reverse("publication:correct", args=[row.pk])
+    form = client.get(response.url)
+    assert form.status_code == 200
+    data = {k: getattr(row, k) for k in ("enterprise_name", "product_name", "trademark", "batch", "verdict")}
+    data.update(model_spec="MK-17S06", failed_items=row.failed_items, institution_name=row.institution_name)
+    assert client.post(response.url, {**data, "reason": ""}).status_code == 200  # the reason is required
+    assert client.post(response.url, {**data, "reason": "型号录入错误"}).status_code == 302
+    assert PublishedResult.objects.get(corrects=row).model_spec == "MK-17S06"
+
+
+def test_it_merges_the_search_index_pending_list_after_the_commit(mk, official, django_capture_on_commit_callbacks):
+    from supervision.publication.services import merge_search_index, schedule_search_index_merge
+
+    mk()
+    with django_capture_on_commit_callbacks() as callbacks:
+        publish_quarter(actor_or_label=official, year=2026, quarter=2)
+    assert schedule_search_index_merge in callbacks
+
+    # the rows' entries wait in the GIN pending list: search finds them all the same
+    assert search_published(q=PublishedResult.objects.get().product_name).rows
+    with (
+        mock.patch("supervision.publication.services.enqueue", side_effect=OSError("no broker")),
+        mock.patch("supervision.publication.services.merge_search_index", wraps=merge_search_index) as merge,
+    ):
+        schedule_search_index_merge()  # the queue is down: merged here instead
+    assert merge.call_count == 1
+    assert merge_search_index() == 0  # nothing left pending
