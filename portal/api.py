@@ -8,18 +8,13 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal.errors import nested_messages
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            exc = exceptions.ValidationError(
-                {
-                    ("non_field_errors" if k == "__all__" else k): [str(m) for e in v for m in e.messages]
-                    for k, v in exc.error_dict.items()
-                }
-            )
-        else:
-            exc = exceptions.ValidationError({"non_field_errors": exc.messages})
+        detail = nested_messages(exc)
+        exc = exceptions.ValidationError(detail if isinstance(detail, dict) else {"non_field_errors": detail})
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     return drf_exception_handler(exc, context)

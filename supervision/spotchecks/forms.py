@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.access import scope_to_region
 from portal.models import Role, User
 from supervision.registry.models import Enterprise, Institution, Product, ProductCategory
+from supervision.spotchecks import services
 from supervision.spotchecks.models import CustodyAction, Field, ItemVerdict, PlanLevel, Sample, Verdict
 from supervision.spotchecks.services import SAMPLE_FIELDS
 
@@ -178,16 +179,15 @@ class ReportHeaderForm(forms.Form):
 
 
 class ItemRowForm(forms.Form):
-    name = forms.CharField(label=_("检验项目"), max_length=80)
-    clause = forms.CharField(label=_("标准条款"), max_length=30, required=False)
-    requirement = forms.CharField(label=_("标准要求"), max_length=200, required=False)
-    measured = forms.CharField(label=_("实测值"), max_length=80, error_messages={"required": _("请填写实测值。")})
-    unit = forms.CharField(label=_("单位"), max_length=20, required=False)
-    verdict = forms.ChoiceField(
-        label=_("单项判定"),
-        choices=[("", "—")] + list(ItemVerdict.choices),
-        error_messages={"required": _("请选择单项判定。")},
-    )
+    """One row of results. It only parses: what a row needs is `services.clean_item`, the one row
+    validator of the page, the API and the import; its errors come back beside their cells."""
+
+    name = forms.CharField(label=_("检验项目"), required=False)
+    clause = forms.CharField(label=_("标准条款"), required=False)
+    requirement = forms.CharField(label=_("标准要求"), required=False)
+    measured = forms.CharField(label=_("实测值"), required=False)
+    unit = forms.CharField(label=_("单位"), required=False)
+    verdict = forms.ChoiceField(label=_("单项判定"), choices=[("", "—")] + list(ItemVerdict.choices), required=False)
 
     CATALOGUE_CELLS = ("name", "clause", "requirement", "unit")
 
@@ -195,6 +195,11 @@ class ItemRowForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("autocomplete", "off")
+        for column, required, max_length in services.ITEM_COLUMNS:
+            if max_length:
+                self.fields[column].widget.attrs["maxlength"] = max_length
+            if required:
+                self.fields[column].widget.attrs["aria-required"] = "true"
         if locked:
             # Catalogue cells are given; Tab skips them so the keyboard goes measured value → verdict → next row.
             for name in self.CATALOGUE_CELLS:
@@ -212,7 +217,7 @@ class BaseItemFormSet(forms.BaseFormSet):
         return [dict(self.forms[i].cleaned_data) for i in self.saved_form_indexes()]
 
     def saved_form_indexes(self) -> list[int]:
-        return [i for i, row in enumerate(self.cleaned_data) if row]
+        return [i for i, row in enumerate(self.cleaned_data) if any(v not in (None, "") for v in row.values())]
 
 
 ItemFormSet = forms.formset_factory(ItemRowForm, formset=BaseItemFormSet, extra=0)

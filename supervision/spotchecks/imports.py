@@ -35,7 +35,13 @@ from portal.audit import audit_record
 from portal.jobs import enqueue
 from portal.models import AuditAction, AuditEvent, Role, User
 from supervision.spotchecks.models import ImportBatch, ImportStatus, ItemResult, ItemVerdict, Sample, TestReport
-from supervision.spotchecks.services import EDITABLE_REPORT_STATUSES, ITEM_VERDICT_WORDS, derive_report_verdict
+from supervision.spotchecks.services import (
+    EDITABLE_REPORT_STATUSES,
+    REPORT_NO_MAX_LENGTH,
+    clean_item,
+    derive_report_verdict,
+    tested_on_error,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +58,7 @@ INSERT_BATCH = 5000
 COLUMNS: list[tuple[str, str, bool]] = [
     ("code", "样品编号", True),
     ("report_no", "报告编号", False),
-    ("tested_on", "检验完成日期", True),
+    ("tested_on", "检验完成日期", False),  # optional, as on the page: the report may be dated later
     ("seq", "序号", True),
     ("name", "检验项目", True),
     ("clause", "标准条款", False),
@@ -63,7 +69,8 @@ COLUMNS: list[tuple[str, str, bool]] = [
 ]
 HEADERS = [h for _k, h, _r in COLUMNS]
 HEADER_OF = {k: h for k, h, _r in COLUMNS}
-MAX_LEN = {"code": 32, "report_no": 60, "name": 80, "clause": 30, "requirement": 200, "measured": 80, "unit": 20}
+MAX_LEN = {"code": 32, "report_no": REPORT_NO_MAX_LENGTH}  # the item columns: services.ITEM_COLUMNS
+ITEM_KEYS = ("seq", "name", "clause", "requirement", "measured", "unit", "verdict")
 EXAMPLE_ROWS = [
     ["GD20260910440106-0001", "WT2026-0001", "2026-09-20", 1, "标志和说明", "7", "符合标准要求", "符合", "", "合格"],
     ["GD20260910440106-0001", "WT2026-0001", "2026-09-20", 2, "泄漏电流", "13", "≤0.75", "1.2", "mA", "不合格"],
@@ -356,13 +363,19 @@ def validate_rows(
             progress(done)
         values = {k: (raw[pos].strip() if pos < len(raw) else "") for k, pos, _r in keyed}
         row_ok = True
-        for key, _pos, required in keyed:
-            if required and not values[key]:
+        for key in ("code", "report_no"):
+            if key == "code" and not values[key]:
                 errs.add(line, HEADER_OF[key], _("必填项为空。"))
                 row_ok = False
-            elif key in MAX_LEN and len(values[key]) > MAX_LEN[key]:
+            elif len(values[key]) > MAX_LEN[key]:
                 errs.add(line, HEADER_OF[key], _("超过%(n)d个字符。") % {"n": MAX_LEN[key]})
                 row_ok = False
+        # the item's own columns: the one row validator of the page, the API and this import
+        item, item_errors = clean_item({k: values[k] for k in ITEM_KEYS})
+        for key, message in item_errors.items():
+            errs.add(line, HEADER_OF[key], message)
+            row_ok = False
+        seq = item.get("seq")
         code = values["code"]
         sample = samples.get(code) if code else None
         if code and sample is None:
@@ -380,35 +393,16 @@ def validate_rows(
                 errs.add(line, HEADER_OF["code"], problem % {"code": code})
                 bad_sample_reported.add(code)
                 row_ok = False
-        seq = None
-        if values["seq"]:
-            try:
-                seq = int(values["seq"])
-                if not 1 <= seq <= 32767:
-                    raise ValueError
-            except ValueError:
-                errs.add(line, HEADER_OF["seq"], _("序号应为1至32767之间的整数。"))
-                row_ok = False
-                seq = None
-        verdict = ITEM_VERDICT_WORDS.get(values["verdict"]) if values["verdict"] else None
-        if values["verdict"] and verdict is None:
-            errs.add(line, HEADER_OF["verdict"], _("单项判定应为“合格”“不合格”或“不适用”。"))
-            row_ok = False
         tested_on = None
         if values["tested_on"]:
             tested_on = _parse_date(values["tested_on"])
+            problem = None
             if tested_on is None:
-                errs.add(line, HEADER_OF["tested_on"], _("日期格式应为YYYY-MM-DD。"))
-                row_ok = False
-            elif tested_on > today:
-                errs.add(line, HEADER_OF["tested_on"], _("检验完成日期不能晚于今天。"))
-                row_ok = False
-            elif sample is not None and tested_on < sample["sampled_on"]:
-                errs.add(
-                    line,
-                    HEADER_OF["tested_on"],
-                    _("检验完成日期早于抽样日期（%(day)s）。") % {"day": sample["sampled_on"]},
-                )
+                problem = _("日期格式应为YYYY-MM-DD。")
+            elif sample is not None:
+                problem = tested_on_error(tested_on, sampled_on=sample["sampled_on"], today=today)
+            if problem:
+                errs.add(line, HEADER_OF["tested_on"], problem)
                 row_ok = False
         if code and seq is not None:
             first = seen.get((code, seq))
@@ -444,17 +438,7 @@ def validate_rows(
                 )
                 continue
             report.report_no = report.report_no or values["report_no"]
-        report.items.append(
-            {
-                "seq": seq,
-                "name": values["name"],
-                "clause": values["clause"],
-                "requirement": values["requirement"],
-                "measured": values["measured"],
-                "unit": values["unit"],
-                "verdict": verdict,
-            }
-        )
+        report.items.append(item)
     if progress is not None:
         progress(len(rows))
     return reports, errs

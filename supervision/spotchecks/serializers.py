@@ -114,18 +114,21 @@ class CustodySerializer(serializers.Serializer):
 
 
 class ItemInputSerializer(serializers.Serializer):
-    seq = serializers.IntegerField(required=False, min_value=1)
-    name = serializers.CharField(allow_blank=True, max_length=80)
-    clause = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
-    requirement = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    measured = serializers.CharField(allow_blank=True, max_length=80)
-    unit = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
-    verdict = serializers.CharField(help_text=_("pass/fail/na 或 合格/不合格/不适用"))
+    """Parses one row; `services.clean_item` (the row validator of the page, the API and the import)
+    checks it and answers 400 `{"items": {"<row>": {"<column>": [message]}}}`."""
+
+    seq = serializers.IntegerField(required=False, allow_null=True)
+    name = serializers.CharField(allow_blank=True)
+    clause = serializers.CharField(required=False, allow_blank=True, default="")
+    requirement = serializers.CharField(required=False, allow_blank=True, default="")
+    measured = serializers.CharField(allow_blank=True)
+    unit = serializers.CharField(required=False, allow_blank=True, default="")
+    verdict = serializers.CharField(allow_blank=True, help_text=_("pass/fail/na 或 合格/不合格/不适用"))
 
 
 class ItemsSaveSerializer(serializers.Serializer):
     items = ItemInputSerializer(many=True, allow_empty=True)
-    report_no = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
+    report_no = serializers.CharField(required=False, allow_blank=True, default="")
     tested_on = serializers.DateField(required=False, allow_null=True)
 
 

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from portal.access import user_can_see_region
 from portal.audit import audit_record, snapshot
+from portal.errors import located
 from portal.models import AuditAction, Role, User
 from supervision.registry.models import Authority, Enterprise, Institution, Product, ProductCategory
 from supervision.spotchecks.models import (
@@ -103,6 +104,7 @@ ITEM_VERDICT_WORDS = {
 }
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+REPORT_NO_MAX_LENGTH = 60
 
 # full_clean() re-reads every foreign key to check it exists; the acts receive those records
 # already loaded (and checked for region), so the existence queries are skipped. Uniqueness of a
@@ -711,43 +713,90 @@ def custody_record(
 # ---------------------------------------------------------------- test reports and review (R4)
 
 
-def clean_item_rows(items: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Normalise item dicts; return the clean rows and the messages of the bad ones."""
-    rows: list[dict[str, Any]] = []
-    problems: list[str] = []
-    seqs: set[int] = set()
-    for index, raw in enumerate(items, start=1):
-        seq = raw.get("seq") or index
-        try:
-            seq = int(seq)
-            if seq < 1:
-                raise ValueError
-        except (TypeError, ValueError):
-            problems.append(_("第%(n)d项：序号应为正整数。") % {"n": index})
-            continue
-        name = str(raw.get("name") or "").strip()
-        measured = str(raw.get("measured") or "").strip()
-        verdict = ITEM_VERDICT_WORDS.get(str(raw.get("verdict") or "").strip())
-        if not name:
-            problems.append(_("第%(n)d项：请填写检验项目名称。") % {"n": index})
-        if not measured:
-            problems.append(_("第%(n)d项：请填写实测值。") % {"n": index})
+# One row of test results, as the page, the API and the import all read it: the column, whether it
+# is required, and its longest value (the model's max_length; a longer value is refused, never cut).
+ITEM_COLUMNS: tuple[tuple[str, bool, int], ...] = (
+    ("name", True, 80),
+    ("clause", False, 30),
+    ("requirement", False, 200),
+    ("measured", True, 80),
+    ("unit", False, 20),
+    ("verdict", True, 0),
+)
+MAX_ITEM_SEQ = 32767
+
+
+def clean_item(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """One item row: its clean values and the reason for each bad column (R4, 第十四条).
+
+    The one row validator of the page, the API and the bulk import: the same row is refused
+    for the same reason whichever way it arrives.
+    """
+    errors: dict[str, str] = {}
+    row: dict[str, Any] = {}
+    seq_text = str(raw.get("seq") if raw.get("seq") is not None else "").strip()
+    try:
+        seq = int(seq_text)
+        if not 1 <= seq <= MAX_ITEM_SEQ:
+            raise ValueError
+        row["seq"] = seq
+    except ValueError:
+        errors["seq"] = _("序号应为1至%(max)d之间的整数。") % {"max": MAX_ITEM_SEQ}
+    for column, required, max_length in ITEM_COLUMNS:
+        value = str(raw.get(column) or "").strip()
+        if required and not value:
+            errors[column] = {
+                "name": _("请填写检验项目名称。"),
+                "measured": _("请填写实测值。"),
+                "verdict": _("请选择单项判定。"),
+            }[column]
+        elif max_length and len(value) > max_length:
+            errors[column] = _("超过%(n)d个字符。") % {"n": max_length}
+        row[column] = value
+    if row["verdict"]:
+        verdict = ITEM_VERDICT_WORDS.get(row["verdict"])
         if verdict is None:
-            problems.append(_("第%(n)d项：单项判定应为“合格”“不合格”或“不适用”。") % {"n": index})
-        if seq in seqs:
-            problems.append(_("第%(n)d项：序号%(seq)d重复。") % {"n": index, "seq": seq})
-        seqs.add(seq)
-        row = {
-            "seq": seq,
-            "name": name[:80],
-            "clause": str(raw.get("clause") or "").strip()[:30],
-            "requirement": str(raw.get("requirement") or "").strip()[:200],
-            "measured": measured[:80],
-            "unit": str(raw.get("unit") or "").strip()[:20],
-            "verdict": verdict,
-        }
+            errors["verdict"] = _("单项判定应为“合格”“不合格”或“不适用”。")
+        row["verdict"] = verdict
+    return row, errors
+
+
+def clean_item_rows(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The clean rows of a report, numbered as sent (a row without a number takes its position);
+    every bad cell raises, located by row and column (`portal.errors.located`)."""
+    rows: list[dict[str, Any]] = []
+    problems: list[ValidationError] = []
+    first_of: dict[int, int] = {}
+    for index, raw in enumerate(items, start=1):
+        raw = {**raw, "seq": raw.get("seq") or index}
+        row, errors = clean_item(raw)
+        for column, message in errors.items():
+            problems.append(located(_("第%(n)d项：%(message)s") % {"n": index, "message": message}, index, column))
+        seq = row.get("seq")
+        if seq is not None:
+            if seq in first_of:
+                problems.append(
+                    located(
+                        _("第%(n)d项：序号%(seq)d与第%(first)d项重复。")
+                        % {"n": index, "seq": seq, "first": first_of[seq]},
+                        index,
+                        "seq",
+                    )
+                )
+            first_of.setdefault(seq, index)
         rows.append(row)
-    return rows, problems
+    if problems:
+        raise ValidationError({"items": problems})
+    return rows
+
+
+def tested_on_error(tested_on: dt.date, *, sampled_on: dt.date, today: dt.date) -> str | None:
+    """Why a test completion date cannot be (the page, the API and the import ask the same)."""
+    if tested_on > today:
+        return _("检验完成日期不能晚于今天。")
+    if tested_on < sampled_on:
+        return _("检验完成日期不能早于抽样日期（%(day)s）。") % {"day": sampled_on}
+    return None
 
 
 # R4: a report's items are entered and corrected only before submission or after it was returned.
@@ -776,17 +825,21 @@ def report_save_items(
     report = TestReport.objects.select_for_update().select_related("sample").get(pk=report.pk)
     _require_region(actor, report.sample.region_id)
     _editable(report)
-    rows, problems = clean_item_rows(items)
     errors: dict[str, Any] = {}
-    if problems:
-        errors["items"] = problems
-    elif not rows:
-        errors["items"] = _("请至少填写一个检验项目。")
+    rows: list[dict[str, Any]] = []
+    try:
+        rows = clean_item_rows(items)
+    except ValidationError as exc:
+        errors["items"] = exc.error_dict["items"]
+    else:
+        if not rows:
+            errors["items"] = _("请至少填写一个检验项目。")
+    if report_no and len(report_no.strip()) > REPORT_NO_MAX_LENGTH:
+        errors["report_no"] = _("超过%(n)d个字符。") % {"n": REPORT_NO_MAX_LENGTH}
     if tested_on is not None:
-        if tested_on > timezone.localdate():
-            errors["tested_on"] = _("检验完成日期不能晚于今天。")
-        elif tested_on < report.sample.sampled_on:
-            errors["tested_on"] = _("检验完成日期不能早于抽样日期。")
+        problem = tested_on_error(tested_on, sampled_on=report.sample.sampled_on, today=timezone.localdate())
+        if problem:
+            errors["tested_on"] = problem
     if attachment is not None:
         try:
             _check_file(attachment, field="attachment", kinds=PDF_KINDS, label="PDF")
@@ -799,7 +852,7 @@ def report_save_items(
     ItemResult.objects.bulk_create([ItemResult(report=report, **row) for row in rows])
     report.verdict = derive_report_verdict(r["verdict"] for r in rows)
     if report_no:
-        report.report_no = report_no.strip()[:60]
+        report.report_no = report_no.strip()
     if tested_on is not None:
         report.tested_on = tested_on
     if attachment is not None:

@@ -6,7 +6,6 @@ role here and again in its service (a 403). Rules live in supervision/spotchecks
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import scope_to_region
+from portal.errors import location_of
 from portal.models import Role, User
 from supervision.registry.models import CatalogueItem
 from supervision.spotchecks import imports, selectors, services
@@ -428,40 +428,25 @@ def report_entry(request: HttpRequest, code: str) -> HttpResponse:
 ITEM_KEYS = ("name", "clause", "requirement", "measured", "unit", "verdict")
 
 
-# Row messages of the services, in Chinese or in their English translation ("Item n: …").
-ROW_MESSAGE = re.compile(r"^(?:第(\d+)项|Item (\d+))[：:]")
-ROW_MESSAGE_FIELDS = (
-    ("实测值", "measured"),
-    ("判定", "verdict"),
-    ("名称", "name"),
-    ("项目", "name"),
-    ("measured value", "measured"),
-    ("verdict", "verdict"),
-    ("item name", "name"),
-)
-
-
 def _attach_report_errors(header: ReportHeaderForm, formset: Any, exc: ValidationError) -> None:
-    """Service errors beside their place: header fields beside themselves, a row's message ("第n项：…", n
-    counting the rows sent) beside the cell it names, anything else above the table."""
+    """Service errors beside their place: header fields beside themselves, a row's error beside the
+    cell its location names (row n counting the rows sent), anything else above the table."""
     if not hasattr(exc, "error_dict"):
         header.add_error(None, exc.messages)
         return
     sent = formset.saved_form_indexes()
-    for key, msgs in exc.message_dict.items():
-        if key == "items":
-            for msg in msgs:
-                match = ROW_MESSAGE.match(msg)
-                n = int(match.group(1) or match.group(2)) if match else 0
-                field = next((f for word, f in ROW_MESSAGE_FIELDS if word in msg), "name")
-                if 1 <= n <= len(sent):
-                    formset.forms[sent[n - 1]].add_error(field, msg)
-                else:
-                    formset._non_form_errors = formset.error_class([*formset.non_form_errors(), msg])
-        elif key in header.fields:
-            header.add_error(key, msgs)
-        else:
-            header.add_error(None, msgs)
+    for key, errors in exc.error_dict.items():
+        if key != "items":
+            header.add_error(key if key in header.fields else None, [m for e in errors for m in e.messages])
+            continue
+        for error in errors:
+            location = location_of(error)
+            if len(location) == 2 and isinstance(location[0], int) and 1 <= location[0] <= len(sent):
+                row, column = location
+                form = formset.forms[sent[row - 1]]
+                form.add_error(column if column in form.fields else None, error.messages)
+            else:
+                formset._non_form_errors = formset.error_class([*formset.non_form_errors(), *error.messages])
 
 
 @login_required

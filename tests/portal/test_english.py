@@ -19,7 +19,7 @@ from stdnum.cn import ric
 from portal.models import User
 from supervision.models import Appointment, Notice, Person, Sample
 from supervision.spotchecks import services
-from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, approve, make_plan, make_task
+from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, approve, make_plan, make_task, record_sample
 
 pytestmark = pytest.mark.django_db
 
@@ -247,18 +247,24 @@ def test_it_renders_the_sampling_form_its_errors_and_the_admin_in_english(
     assert untranslated(html) == []
 
 
-def test_it_puts_an_english_row_message_beside_the_cell_it_names(client, inspector, reviewer, kettle_category):
-    # The page maps "Item n: …" to its row as it maps "第n项：…" (a translated message must not lose its place).
-    from supervision.spotchecks.views import ROW_MESSAGE, ROW_MESSAGE_FIELDS
+def test_it_puts_an_english_row_message_beside_the_cell_it_names(
+    client, inspector, inspector2, reviewer, kettle_category, enterprise, lab
+):
+    # A translated message keeps its place: the page places a row error by its location, not its words.
+    from tests.supervision.spotchecks.test_views import items_post
 
-    for msg, n, field in (
-        ("Item 6: please enter the measured value.", 6, "measured"),
-        ("Item 2: the item verdict must be “Pass”, “Fail” or “Not applicable”.", 2, "verdict"),
-        ("第3项：请填写实测值。", 3, "measured"),
-    ):
-        match = ROW_MESSAGE.match(msg)
-        assert match and int(match.group(1) or match.group(2)) == n
-        assert next(f for word, f in ROW_MESSAGE_FIELDS if word in msg) == field
+    today = timezone.localdate()
+    plan = make_plan(reviewer, kettle_category, year=today.year)
+    task = make_task(reviewer, plan, enterprise, kettle_category, lab, [inspector, inspector2], today=today)
+    sample = record_sample(inspector, task, [inspector, inspector2], sampled_on=today)
+    client.force_login(inspector)
+    data = items_post([{"name": "标志和说明", "measured": "", "verdict": "pass"}, {"name": "发热", "measured": "9"}])
+    response = client.post(
+        reverse("supervision:report-entry", args=[sample.code]), data, headers={"accept-language": "en"}
+    )
+    html = response.content.decode()
+    assert re.search(r'id="id_items-0-measured_error"[^>]*><li>Item 1: Please enter the measured value', html), html
+    assert re.search(r'id="id_items-1-verdict_error"[^>]*><li>Item 2: ', html)
 
 
 def test_it_serves_the_notice_in_chinese_when_approved_from_an_english_page(

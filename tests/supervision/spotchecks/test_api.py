@@ -122,6 +122,12 @@ def test_it_walks_a_report_from_items_to_reinspection(inspector, reviewer, sampl
         f"{API}/samples/{sample.pk}/items/", {"items": [{**ITEMS_ONE_FAIL[0], "verdict": "?"}]}, format="json"
     )
     assert r.status_code == 400 and "items" in r.json()
+    # each bad cell answered at its place, by the same row validator as the page and the import
+    bad = [{**ITEMS_ONE_FAIL[0]}, {**ITEMS_ONE_FAIL[1], "measured": "", "name": "噪" * 81}]
+    r = api_i.put(f"{API}/samples/{sample.pk}/items/", {"items": bad}, format="json")
+    assert r.status_code == 400
+    assert set(r.json()["items"]) == {"2"} and set(r.json()["items"]["2"]) == {"measured", "name"}
+    assert r.json()["items"]["2"]["name"] == ["第2项：超过80个字符。"]
     r = api_i.put(
         f"{API}/samples/{sample.pk}/items/",
         {"items": ITEMS_ONE_FAIL, "report_no": "WT-1", "tested_on": "2026-09-20"},

@@ -486,24 +486,20 @@ def test_it_shows_the_withdraw_form_only_inside_the_region(client, inspector, re
     assert client.get(reverse("supervision:objection-withdraw", args=[objection.pk])).status_code == 403
 
 
-def test_it_puts_a_service_row_message_beside_the_cell_it_names(client, inspector, sample, monkeypatch):
-    from django.core.exceptions import ValidationError
-
-    from supervision.spotchecks import services
-
-    def refuse(**kwargs):
-        assert len(kwargs["items"]) == 6  # the blank added row is not sent
-        raise ValidationError({"items": ["第6项：请填写实测值。", "整份报告有误。"]})
-
-    monkeypatch.setattr(services, "report_save_items", refuse)
+def test_it_puts_a_service_row_message_beside_the_cell_it_names(client, inspector, sample):
+    # The service locates each bad cell (row, column); the page places it by that location, not by
+    # reading the message: the added row (the 6th sent; the blank 6th form is not sent) lacks its
+    # measured value and has a name over 80 characters.
     client.force_login(inspector)
     catalogue = [
         {"name": n, "clause": c, "measured": "符合", "verdict": "pass"}
         for n, c in [("标志和说明", "7"), ("对触及带电部件的防护", "8"), ("输入功率和电流", "10"), ("发热", "11")]
     ]
     catalogue.append({"name": "泄漏电流和电气强度", "clause": "13", "measured": "1.2", "verdict": "fail"})
-    added = {"name": "噪声", "measured": "48", "unit": "dB", "verdict": "pass"}
+    added = {"name": "噪" * 81, "unit": "dB", "verdict": "pass"}
     data = items_post([*catalogue, {}, added], initial=5)
     html = client.post(reverse("supervision:report-entry", args=[sample.code]), data).content.decode()
     assert re.search(r'id="id_items-6-measured_error"[^>]*><li>第6项：请填写实测值。', html)
-    assert "整份报告有误。" in html and 'value="噪声"' in html
+    assert re.search(r'id="id_items-6-name_error"[^>]*><li>第6项：超过80个字符。', html)
+    assert 'value="dB"' in html  # what was typed is kept
+    assert not sample.report.items.exists()  # nothing saved
