@@ -19,6 +19,8 @@ REGISTRY_EDITORS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.INSPECTOR, Role.RE
 LICENCE_EDITORS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.ENFORCEMENT)
 # The catalogue, standards, institutions and accounts: administrators only.
 ADMINISTRATORS: tuple[str, ...] = (Role.ADMINISTRATOR,)
+# Quarterly announcements and corrections (第十四条、第二十一条): officials and administrators.
+PUBLISHERS: tuple[str, ...] = (Role.OFFICIAL, Role.ADMINISTRATOR)
 # Who may read a resident ID number in full (the authorised staff view).
 ID_NUMBER_READERS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.ENFORCEMENT)
 

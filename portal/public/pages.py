@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.forms import attach_service_errors
 from portal.public.satisfaction import satisfaction_fingerprint, satisfaction_index, satisfaction_record
 from supervision.publication.charts import bar_chart, line_chart
 from supervision.publication.stats import (
@@ -26,7 +27,6 @@ from supervision.publication.stats import (
     responsible_persons,
 )
 from supervision.registry.models import CatalogueItem, ProductCategory
-from supervision.spotchecks.forms import attach_service_errors
 
 THANKS_KEY = "survey-thanks"
 SCALE = [(str(n), str(n)) for n in range(1, 6)]

@@ -26,7 +26,7 @@
           text.appendChild(document.createTextNode(" "));
           text.appendChild(a);
         }
-        if (s.state !== "done" && s.state !== "failed" && tries < 600) { setTimeout(poll, 1000); }
+        if (s.state !== "done" && s.state !== "failed" && s.state !== "skipped" && tries < 600) { setTimeout(poll, 1000); }
       })
       .catch(function () { if (tries < 600) { setTimeout(poll, 2000); } });
   }

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -40,7 +40,8 @@ from django.utils.translation import gettext as _
 from portal.access import user_can_see_region
 from portal.audit import audit_record, snapshot
 from portal.jobs import enqueue
-from portal.models import AuditAction, Role, User
+from portal.models import AuditAction, User
+from portal.permissions import PUBLISHERS
 from supervision.publication.models import Announcement, AnnouncementKind, PublishedResult, SearchTerm
 from supervision.publication.search import document_vector, failure_terms, is_counted
 from supervision.registry.models import Region
@@ -123,9 +124,47 @@ def _actor_args(actor_or_label: User | str) -> dict[str, Any]:
     return {"actor": actor_or_label}
 
 
-def _check_publisher(actor: User) -> None:
-    if not actor.has_role(Role.OFFICIAL, Role.ADMINISTRATOR):
+def publishing_region(actor: User | None) -> Region:
+    """The region an announcement is published for: the bureau of the official publishing it; the
+    province for the scheduled job."""
+    if actor is not None and actor.region_id:
+        return actor.region
+    return Region.objects.get(code=PROVINCE_CODE)
+
+
+def _check_publisher(actor: User, region_code: str) -> None:
+    if not actor.has_role(*PUBLISHERS):
         raise PermissionDenied(_("只有领导或管理员可以发布结果公告。"))
+    if not user_can_see_region(actor, region_code):
+        raise PermissionDenied(_("只能发布或更正本辖区内的公告。"))
+
+
+def publishable_samples(*, region: Region, last_day: dt.date, as_of: dt.date) -> QuerySet[Sample]:
+    """Samples of the region up to `last_day` whose verdict is final on `as_of` and that no
+    announcement holds yet: what a quarterly announcement would publish."""
+    qs = final_samples(as_of=as_of).filter(sampled_on__lte=last_day)
+    qs = qs.filter(~Exists(PublishedResult.objects.filter(sample=OuterRef("pk"))))
+    return qs.filter(region__code__startswith=region.prefix) if region.prefix else qs
+
+
+NOTHING_TO_PUBLISH = "nothing_to_publish"
+
+
+def quarter_publication_errors(*, year: int, quarter: int, region: Region, today: dt.date) -> dict[str, Any]:
+    """Why the quarter cannot be published for the region today ({} when it can): the form asks
+    this before anything is queued, and `publish_quarter` asks it again under its lock."""
+    if not 1 <= quarter <= 4:
+        return {"quarter": _("季度必须是 1 至 4。")}
+    _first, last_day = quarter_bounds(year, quarter)
+    if today <= last_day:
+        return {"quarter": _("该季度尚未结束，不能发布季度公告。")}
+    if not publishable_samples(region=region, last_day=last_day, as_of=today).exists():
+        message = _("%(region)s截至%(day)s没有结论已生效、尚未公告的结果，不发布空公告。") % {
+            "region": region.name,
+            "day": last_day.isoformat(),
+        }
+        return {"__all__": ValidationError(message, code=NOTHING_TO_PUBLISH)}
+    return {}
 
 
 def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date) -> Iterator[dict[str, Any]]:
@@ -376,10 +415,11 @@ def publish_quarter(
 
     # 国发〔1999〕24号 第十四条、第二十一条
     """
+    actor = actor_or_label if isinstance(actor_or_label, User) else None
+    region = region or publishing_region(actor)
+    if actor is not None:
+        _check_publisher(actor, region.code)
     first_day, last_day = quarter_bounds(year, quarter)
-    if isinstance(actor_or_label, User):
-        _check_publisher(actor_or_label)
-    region = region or Region.objects.get(code=PROVINCE_CODE)
     today = timezone.localdate()
     if today <= last_day:
         raise ValidationError({"quarter": _("该季度尚未结束，不能发布季度公告。")})
@@ -409,6 +449,10 @@ def publish_quarter(
     )
     if not created:
         return announcement
+    # An empty announcement would head the public pages for good: refused (and rolled back).
+    errors = quarter_publication_errors(year=year, quarter=quarter, region=region, today=today)
+    if errors:
+        raise ValidationError(errors)
     samples = _unpublished_final_rows(region=region, last_day=last_day, as_of=today)
     written, terms = write_published_rows(
         samples, prepare=functools.partial(_result_row, announcement=announcement, published_on=today)
@@ -435,7 +479,6 @@ def publish_correction(*, actor: User, result: PublishedResult, changes: dict[st
 
     # 国发〔1999〕24号 第十四条、第二十一条 (公告须准确；更正以新公告发布，不修改已发布内容)
     """
-    _check_publisher(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写更正理由。")})
@@ -446,8 +489,7 @@ def publish_correction(*, actor: User, result: PublishedResult, changes: dict[st
         raise ValidationError({"verdict": _("结论无效。")})
     # Lock the row being corrected: two officials correcting it at once would fork its history.
     original = PublishedResult.objects.select_for_update().get(pk=result.pk)
-    if not user_can_see_region(actor, original.region_id):
-        raise PermissionDenied(_("只能更正本辖区内公告的结果。"))
+    _check_publisher(actor, original.region_id)
     if PublishedResult.objects.filter(corrects=original).exists():
         raise ValidationError({"result": _("该结果已被更正，请更正最新的版本。")})
     if not any(str(changes[k]) != str(getattr(original, k)) for k in changes):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import shared_task
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from supervision.publication.services import (
     MERGE_SEARCH_INDEX_TASK,
+    NOTHING_TO_PUBLISH,
     PROVINCE_CODE,
     SYSTEM_ACTOR,
     merge_search_index,
@@ -18,6 +21,7 @@ from supervision.publication.services import (
 )
 from supervision.registry.models import Region
 
+logger = logging.getLogger(__name__)
 PROGRESS_TTL = 24 * 3600
 BEAT_TASK = "supervision.publish_quarter_task"
 BEAT_NAME = "季度结果公告（国发〔1999〕24号 第十四条、第二十一条）"
@@ -78,6 +82,15 @@ def publish_quarter_task(
         announcement = publish_quarter(
             actor_or_label=actor, year=year, quarter=quarter, region=Region.objects.get(code=region_code)
         )
+    except ValidationError as exc:
+        if any(e.code == NOTHING_TO_PUBLISH for e in exc.error_dict.get("__all__", [])):
+            # the scheduled job finds nothing final to publish: no empty announcement, and it says why
+            reason = exc.error_dict["__all__"][0].messages[0]
+            logger.warning("Quarter %s Q%s of %s not published: %s", year, quarter, region_code, reason)
+            set_progress(task_id, state="skipped", year=year, quarter=quarter, error=reason)
+            return {"state": "skipped", "year": year, "quarter": quarter, "reason": reason}
+        set_progress(task_id, state="failed", year=year, quarter=quarter, error="; ".join(exc.messages)[:200])
+        raise
     except Exception as exc:
         set_progress(task_id, state="failed", year=year, quarter=quarter, error=str(exc)[:200])
         raise

@@ -4,7 +4,6 @@ progress), publish a correction. Thin: parse, check the role, call the service o
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -21,24 +20,24 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import scope_to_region
-from portal.models import Role, User
+from portal.forms import attach_service_errors
+from portal.models import User
+from portal.permissions import PUBLISHERS
 from supervision.publication.models import Announcement, PublishedResult
-from supervision.publication.services import CORRECTABLE_FIELDS, PROVINCE_CODE, publish_correction, quarter_bounds
+from supervision.publication.services import (
+    CORRECTABLE_FIELDS,
+    previous_quarter,
+    publish_correction,
+    publishing_region,
+    quarter_publication_errors,
+)
 from supervision.publication.tasks import get_progress, publish_quarter_task, set_progress
-from supervision.registry.models import Region
 from supervision.spotchecks.models import Verdict
-
-PUBLISHER_ROLES = (Role.OFFICIAL, Role.ADMINISTRATOR)
 
 
 def _require_publisher(user: User) -> None:
-    if not user.has_role(*PUBLISHER_ROLES):
+    if not user.has_role(*PUBLISHERS):
         raise PermissionDenied(_("只有领导或管理员可以发布结果公告。"))
-
-
-def publishing_region(user: User) -> Region:
-    """An official publishes for the region of their bureau; the scheduled job for the province."""
-    return user.region if user.region_id else Region.objects.get(code=PROVINCE_CODE)
 
 
 def _quarter_label(q: int) -> str:
@@ -52,14 +51,6 @@ class PublishQuarterForm(forms.Form):
         coerce=int,
         choices=[(q, lazy(_quarter_label, str)(q)) for q in range(1, 5)],  # labels in the page's language
     )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if "year" in data and "quarter" in data:
-            _first, last = quarter_bounds(data["year"], data["quarter"])
-            if timezone.localdate() <= last:
-                self.add_error("quarter", _("该季度尚未结束，不能发布季度公告。"))
-        return data
 
 
 class CorrectionForm(forms.Form):
@@ -84,8 +75,7 @@ def _latest_announcements(user: User) -> list[Announcement]:
 @require_GET
 def publication_home(request: HttpRequest) -> HttpResponse:
     task_id = request.GET.get("task", "")
-    now = timezone.localdate()
-    prev_year, prev_quarter = (now.year - 1, 4) if now.month <= 3 else (now.year, (now.month - 1) // 3)
+    prev_year, prev_quarter = previous_quarter(timezone.localdate())
     form = PublishQuarterForm(initial={"year": prev_year, "quarter": prev_quarter})
     return render(
         request,
@@ -94,7 +84,7 @@ def publication_home(request: HttpRequest) -> HttpResponse:
             "form": form,
             "announcements": _latest_announcements(request.user),
             "task_id": task_id if task_id and len(task_id) <= 64 else "",
-            "can_publish": request.user.has_role(*PUBLISHER_ROLES),
+            "can_publish": request.user.has_role(*PUBLISHERS),
             "region": publishing_region(request.user),
         },
     )
@@ -105,6 +95,16 @@ def publication_home(request: HttpRequest) -> HttpResponse:
 def publish_quarter_view(request: HttpRequest) -> HttpResponse:
     _require_publisher(request.user)
     form = PublishQuarterForm(request.POST)
+    region = publishing_region(request.user)
+    if form.is_valid():
+        errors = quarter_publication_errors(
+            year=form.cleaned_data["year"],
+            quarter=form.cleaned_data["quarter"],
+            region=region,
+            today=timezone.localdate(),
+        )
+        if errors:
+            attach_service_errors(form, ValidationError(errors))
     if not form.is_valid():
         return render(
             request,
@@ -113,7 +113,7 @@ def publish_quarter_view(request: HttpRequest) -> HttpResponse:
                 "form": form,
                 "announcements": _latest_announcements(request.user),
                 "can_publish": True,
-                "region": publishing_region(request.user),
+                "region": region,
             },
             status=400,
         )
@@ -121,7 +121,7 @@ def publish_quarter_view(request: HttpRequest) -> HttpResponse:
     kwargs = {
         "year": form.cleaned_data["year"],
         "quarter": form.cleaned_data["quarter"],
-        "region_code": publishing_region(request.user).code,
+        "region_code": region.code,
         "actor_id": request.user.pk,
     }
     set_progress(task_id, state="queued", year=kwargs["year"], quarter=kwargs["quarter"])
@@ -140,6 +140,7 @@ def publication_status(request: HttpRequest, task_id: str) -> JsonResponse:
         "running": _("正在发布"),
         "done": _("已发布"),
         "failed": _("发布失败"),
+        "skipped": _("没有可发布的结果，未发布公告"),
         "unknown": _("未找到该任务"),
     }
     progress = {**progress, "label": str(labels.get(progress.get("state", "unknown"), ""))}
@@ -162,8 +163,7 @@ def correction_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             announcement = publish_correction(actor=request.user, result=result, changes=changes, reason=reason)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            attach_service_errors(form, exc)
         else:
             messages.success(request, _("已发布更正公告 %(number)s。") % {"number": announcement.number})
             return redirect("publication:home")

@@ -23,15 +23,6 @@ from supervision.spotchecks.services import SAMPLE_FIELDS
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def attach_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError beside the fields it names; anything else goes to the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class StaffChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         label = obj.full_name or obj.username

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import scope_to_region
 from portal.errors import location_of
+from portal.forms import attach_service_errors
 from portal.models import Role, User
 from supervision.registry.models import CatalogueItem
 from supervision.spotchecks import imports, selectors, services
@@ -42,7 +43,6 @@ from supervision.spotchecks.forms import (
     SampleForm,
     TaskForm,
     WithdrawForm,
-    attach_service_errors,
 )
 from supervision.spotchecks.models import (
     ImportBatch,

@@ -14,10 +14,10 @@ from django_celery_beat.models import PeriodicTask
 
 from portal.audit import history_of
 from portal.models import AuditAction
-from supervision.models import Announcement, AnnouncementKind, PublishedResult, SearchTerm
+from supervision.models import Announcement, AnnouncementKind, PublishedResult, Region, SearchTerm
 from supervision.publication.search import search_published
 from supervision.publication.services import previous_quarter, publish_correction, publish_quarter, quarter_bounds
-from supervision.publication.tasks import ensure_beat_schedule
+from supervision.publication.tasks import ensure_beat_schedule, publish_quarter_task
 from tests.supervision.pub_factory import make_sample, object_to, reinspect
 
 pytestmark = pytest.mark.django_db
@@ -40,10 +40,14 @@ def test_it_publishes_a_quarter_once_when_run_twice(mk, official):
     mk()
     mk(verdict="pass")
     first = publish_quarter(actor_or_label=official, year=2026, quarter=2)
-    second = publish_quarter(actor_or_label="system:celery-beat", year=2026, quarter=2)
+    second = publish_quarter(actor_or_label=official, year=2026, quarter=2)
     assert first.pk == second.pk
-    assert first.row_count == 2
+    assert (first.region_id, first.row_count) == ("440100", 2)  # the official's bureau publishes
     assert PublishedResult.objects.count() == 2
+    # the province's scheduled job then finds nothing left to publish: no empty announcement
+    with pytest.raises(ValidationError) as refused:
+        publish_quarter(actor_or_label="system:celery-beat", year=2026, quarter=2)
+    assert refused.value.error_dict["__all__"][0].code == "nothing_to_publish"
     assert Announcement.objects.filter(kind=AnnouncementKind.QUARTERLY).count() == 1
 
 
@@ -161,7 +165,8 @@ def test_it_rejects_a_correction_without_reason_or_of_identity_fields(mk, offici
         publish_correction(actor=official, result=row, changes={"sample_id": 1}, reason="改")
 
 
-def test_it_enqueues_the_publication_task_only_on_commit(client, official, django_capture_on_commit_callbacks):
+def test_it_enqueues_the_publication_task_only_on_commit(mk, client, official, django_capture_on_commit_callbacks):
+    mk()
     client.force_login(official)
     with mock.patch("supervision.publication.tasks.publish_quarter_task.apply_async") as apply_async:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -172,6 +177,7 @@ def test_it_enqueues_the_publication_task_only_on_commit(client, official, djang
             callback()
     apply_async.assert_called_once()
     assert apply_async.call_args.kwargs["kwargs"]["year"] == 2026
+    assert apply_async.call_args.kwargs["kwargs"]["region_code"] == "440100"  # the official's bureau
     task_id = apply_async.call_args.kwargs["task_id"]
     status = client.get(reverse("publication:status", args=[task_id])).json()
     assert status["state"] == "queued"
@@ -183,6 +189,30 @@ def test_it_keeps_the_form_and_explains_an_open_quarter(client, official):
     response = client.post(reverse("publication:publish"), {"year": today.year, "quarter": (today.month - 1) // 3 + 1})
     assert response.status_code == 400
     assert "该季度尚未结束" in response.content.decode()
+
+
+def test_it_refuses_an_empty_quarter_on_the_page_and_enqueues_nothing(client, official):
+    client.force_login(official)
+    with mock.patch("supervision.publication.tasks.publish_quarter_task.apply_async") as apply_async:
+        response = client.post(reverse("publication:publish"), {"year": 2026, "quarter": 2})
+    assert response.status_code == 400
+    assert "广州市截至2026-06-30没有结论已生效、尚未公告的结果，不发布空公告。" in response.content.decode()
+    apply_async.assert_not_called()
+    assert not Announcement.objects.exists()
+
+
+def test_it_lets_the_scheduled_job_skip_an_empty_quarter_and_say_why(caplog):
+    outcome = publish_quarter_task.apply(kwargs={"year": 2026, "quarter": 2}).get()
+    assert outcome["state"] == "skipped" and "不发布空公告" in outcome["reason"]
+    assert "not published" in caplog.text
+    assert not Announcement.objects.exists()
+
+
+def test_it_refuses_a_publisher_outside_the_region_published_for(mk, official):
+    mk()
+    with pytest.raises(PermissionDenied, match="本辖区"):
+        publish_quarter(actor_or_label=official, year=2026, quarter=2, region=Region.objects.get(code="440000"))
+    assert not Announcement.objects.exists()
 
 
 def test_it_forbids_the_publish_form_to_an_inspector(client, inspector):
