@@ -5,7 +5,7 @@ Usage (loopback only; uses its own database, never the test database):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_pub REDIS_URL=redis://127.0.0.1:6379/4 \
         .venv/bin/python bench/public_search.py --rows 1000000 --duration 10
 
-It (1) loads N rows with supervision.demo_scale.generate_published unless the table already has
+It (1) loads N rows with portal.demo.scale.generate_published unless the table already has
 them, (2) checks every query's hit count against a plain ILIKE scan and prints any difference,
 (3) serves the site with gunicorn (DEBUG off, CONN_MAX_AGE on, rate limit off) and (4) drives it
 with wrk from a second process rotating >= 50 Chinese queries (1- and 2-character words, enterprise

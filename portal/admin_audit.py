@@ -2,7 +2,7 @@
 
 Non-superuser staff carry no Django model permissions; what they may do in the admin follows
 their roles (`view_roles`, `write_roles`) and what they may see follows their region
-(`supervision.registry.selectors.scoped`). Every add, change and delete made through the admin,
+(`portal.access.scoped`). Every add, change and delete made through the admin,
 inline rows included, writes an AuditEvent with the record before and after, in the same
 transaction as the change (the admin's change and delete views are atomic).
 """

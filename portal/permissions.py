@@ -1,7 +1,7 @@
 """Who may do what: the role sets of the registry and a DRF permission built from them.
 
 Reads need a staff account bound to a region (every queryset is then scoped by
-`supervision.selectors.scope_to_region`); writes need one of the roles named.
+`portal.access.scope_to_region`); writes need one of the roles named.
 """
 
 from __future__ import annotations

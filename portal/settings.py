@@ -171,7 +171,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# Rule settings (../shared/DOMAIN.md): numbers the decision leaves to practice.
+# Rule settings (docs/rules.md): numbers the decision leaves to practice.
 OBJECTION_DAYS = env.int("OBJECTION_DAYS", default=15)
 REPEAT_CHECK_MONTHS = env.int("REPEAT_CHECK_MONTHS", default=6)
 RECTIFICATION_DAYS = env.int("RECTIFICATION_DAYS", default=60)

@@ -1,6 +1,6 @@
-"""STYLE rule 1: only services change a status. No raw status writes in views, serializers, forms,
-admin, tasks or API modules, nor in a model's save(): a status change there would skip the act's
-checks, its row lock and its audit row citing the clause.
+"""House rule 1 (docs/architecture.md): only services change a status. No raw status writes in
+views, serializers, forms, admin, tasks or API modules, nor in a model's save(): a status change
+there would skip the act's checks, its row lock and its audit row citing the clause.
 
 The source is read with `ast`, so a write is caught whatever the spacing; the failure names the file
 and line.
@@ -19,7 +19,7 @@ APPS = ("portal", "supervision", "enforcement", "exemptions")
 GUARDED_FIELDS = {"status", "verdict", "refused"}
 # The query methods whose keyword arguments write columns.
 WRITING_METHODS = {"update", "create", "get_or_create", "update_or_create", "bulk_update"}
-# Modules that parse input and present, never act (the thin layers of ARCHITECTURE.md).
+# Modules that parse input and present, never act (the thin layers of docs/architecture.md).
 THIN_MODULE = re.compile(r"^(?:.*_)?(?:views|serializers|forms|tasks|api)\.py$|^admin(?:_.*)?\.py$")
 
 
@@ -144,4 +144,4 @@ def test_it_lets_reads_and_comparisons_pass():
 
 def test_it_finds_no_raw_status_write_outside_services():
     violations = _violations()
-    assert violations == [], "status changes belong in a service (STYLE rule 1):\n" + "\n".join(violations)
+    assert violations == [], "status changes belong in a service (house rule 1):\n" + "\n".join(violations)

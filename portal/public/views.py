@@ -1,7 +1,7 @@
 """Public site: search of published results, result and enterprise pages, announcements (R5, R10).
 
 Views stay thin: they parse the GET query (the URL is the whole state, so a link shares a
-search), call supervision.search.search_published, and render. No ranking or score anywhere.
+search), call supervision.publication.search.search_published, and render. No ranking or score anywhere.
 """
 
 from __future__ import annotations

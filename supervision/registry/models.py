@@ -1,4 +1,4 @@
-"""The registry (../docs/rules.md): regions and bureaus, enterprises and their people, the catalogue,
+"""The registry (docs/rules.md): regions and bureaus, enterprises and their people, the catalogue,
 products, licences and testing institutions. Data and invariants only; acts live in services.py."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Spot checks as acts of law (国发〔1999〕24号 第十三、十四、十五条; ../shared/DOMAIN.md R1–R4, R11).
+"""Spot checks as acts of law (国发〔1999〕24号 第十三、十四、十五条; docs/rules.md R1–R4, R11).
 
 One function per act: keyword-only, `transaction.atomic`, the acting user checked for role and
 region, an audit row citing the clause. Nothing else changes the status of a plan, task, sample,

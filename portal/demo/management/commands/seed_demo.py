@@ -20,7 +20,7 @@ class Command(BaseCommand):
             "--print-logins", action="store_true", help="只打印演示账户（用户名、密码、角色、行政区划）。"
         )
         parser.add_argument(
-            "--scale", type=int, metavar="N", help="只生成 N 条已公告结果（supervision.demo_scale），用于压力测试。"
+            "--scale", type=int, metavar="N", help="只生成 N 条已公告结果（portal.demo.scale），用于压力测试。"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
