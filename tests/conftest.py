@@ -54,6 +54,18 @@ def _regions_after_flush(request):
         regions_gd.load(Region, Authority)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request or test that switched to English
+    must not leak it into the next test's messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def media_root(settings, tmp_path):
     """Uploaded files (seal photos, signed reports) go to a folder of the test's own."""

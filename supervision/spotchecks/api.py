@@ -1,17 +1,17 @@
 """Staff REST API of the spot checks (/api/spotcheck/…): the same acts as the pages, through the same services.
 
-Lists are scoped to the user's region. Acts on a record outside it are refused with 403 and a
-reason (the service checks the region); bad input is a 400 with messages beside the fields.
+Lists are scoped to the user's region, and a record outside it answers 404 as on the pages (looked
+up through `portal.access.access_object`); a role that may not act gets 403 with the reason; bad
+input is a 400 with messages beside the fields.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,7 +22,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from portal.access import scope_to_region, user_can_see_region
+from portal.access import access_object, scope_to_region
 from portal.models import Role
 from portal.permissions import HasRole
 from supervision.spotchecks import imports, services
@@ -31,12 +31,11 @@ from supervision.spotchecks.models import ImportBatch, Objection, Plan, Sample, 
 from supervision.spotchecks.selectors import sample_timeline, samples_for, with_standing_verdict
 
 STAFF_WRITERS = (Role.INSPECTOR, Role.REVIEWER, Role.OFFICIAL, Role.ADMINISTRATOR)
-ERRORS = {400: OpenApiResponse(description="字段错误"), 403: OpenApiResponse(description="无权操作或不在辖区内")}
-
-
-def _in_region(request: Request, region_code: str) -> None:
-    if not user_can_see_region(request.user, region_code):
-        raise PermissionDenied(_("该记录不在您所属的行政区划内。"))
+ERRORS = {
+    400: OpenApiResponse(description="字段错误"),
+    403: OpenApiResponse(description="角色无权操作"),
+    404: OpenApiResponse(description="记录不存在或不在您的辖区内"),
+}
 
 
 def _valid(serializer_class: Any, request: Request) -> dict[str, Any]:
@@ -73,11 +72,9 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ).order_by("-id")
 
     def get_object(self) -> Task:
-        task = get_object_or_404(Task, pk=self.kwargs["pk"])
-        _in_region(self.request, task.region_id)
-        return task
+        return access_object(Task.objects.all(), self.request.user, pk=self.kwargs["pk"])
 
-    @extend_schema(responses={200: s.TaskSerializer, 403: ERRORS[403]})
+    @extend_schema(responses={200: s.TaskSerializer, 403: ERRORS[403], 404: ERRORS[404]})
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(s.TaskSerializer(self.get_object()).data)
 
@@ -89,7 +86,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=s.SampleRecordSerializer, responses={201: s.SampleDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def sample(self, request: Request, pk: str) -> Response:
-        task = get_object_or_404(Task, pk=pk)
+        task = self.get_object()
         data = _valid(s.SampleRecordSerializer, request)
         sample = services.sample_record(actor=request.user, task=task, **data)
         return _sample_response(request, sample, status.HTTP_201_CREATED)
@@ -97,7 +94,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=s.RefusalSerializer, responses={201: s.SampleDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def refusal(self, request: Request, pk: str) -> Response:
-        task = get_object_or_404(Task, pk=pk)
+        task = self.get_object()
         sample = services.sample_record_refusal(actor=request.user, task=task, **_valid(s.RefusalSerializer, request))
         return _sample_response(request, sample, status.HTTP_201_CREATED)
 
@@ -134,9 +131,7 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return super().list(request, *args, **kwargs)
 
     def get_object(self) -> Sample:
-        sample = get_object_or_404(Sample.objects.select_related("report"), pk=self.kwargs["pk"])
-        _in_region(self.request, sample.region_id)
-        return sample
+        return access_object(Sample.objects.select_related("report"), self.request.user, pk=self.kwargs["pk"])
 
     def _report(self, sample: Sample) -> Any:
         report = getattr(sample, "report", None) if not sample.refused else None
@@ -144,11 +139,11 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise ValidationError({"report": _("拒检记录没有检验报告。")})
         return report
 
-    @extend_schema(responses={200: s.SampleDetailSerializer, 403: ERRORS[403]})
+    @extend_schema(responses={200: s.SampleDetailSerializer, 403: ERRORS[403], 404: ERRORS[404]})
     def retrieve(self, request: Request, pk: str) -> Response:
         return _sample_response(request, self.get_object())
 
-    @extend_schema(responses={200: s.TimelineEntrySerializer(many=True), 403: ERRORS[403]})
+    @extend_schema(responses={200: s.TimelineEntrySerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]})
     @action(detail=True, methods=["get"])
     def timeline(self, request: Request, pk: str) -> Response:
         """The status history: audit events, custody and the notice, in time order."""
@@ -159,7 +154,7 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["put"])
     def items(self, request: Request, pk: str) -> Response:
         """Replace the item results of the sample's report (draft or returned); the verdict is derived."""
-        sample = get_object_or_404(Sample, pk=pk)
+        sample = self.get_object()
         data = _valid(s.ItemsSaveSerializer, request)
         services.report_save_items(
             actor=request.user,
@@ -173,7 +168,7 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=None, responses={200: s.SampleDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
-        sample = get_object_or_404(Sample, pk=pk)
+        sample = self.get_object()
         services.report_submit(actor=request.user, report=self._report(sample))
         return _sample_response(request, sample)
 
@@ -181,14 +176,14 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         """Approve the report and notify the enterprise: the objection window opens today."""
-        sample = get_object_or_404(Sample, pk=pk)
+        sample = self.get_object()
         services.report_approve(actor=request.user, report=self._report(sample))
         return _sample_response(request, sample)
 
     @extend_schema(request=s.ReturnSerializer, responses={200: s.SampleDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"], url_path="return")
     def return_report(self, request: Request, pk: str) -> Response:
-        sample = get_object_or_404(Sample, pk=pk)
+        sample = self.get_object()
         data = _valid(s.ReturnSerializer, request)
         services.report_return(actor=request.user, report=self._report(sample), reason=data["reason"])
         return _sample_response(request, sample)
@@ -197,7 +192,7 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def objections(self, request: Request, pk: str) -> Response:
         """Record the enterprise's objection (within OBJECTION_DAYS days of the notice)."""
-        sample = get_object_or_404(Sample, pk=pk)
+        sample = self.get_object()
         objection = services.objection_file(
             actor=request.user, sample=sample, **_valid(s.ObjectionFileSerializer, request)
         )
@@ -206,7 +201,7 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=s.CustodySerializer, responses={201: s.CustodyOutSerializer, **ERRORS})
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def custody(self, request: Request, pk: str) -> Response:
-        sample = get_object_or_404(Sample, pk=pk)
+        sample = self.get_object()
         row = services.custody_record(actor=request.user, sample=sample, **_valid(s.CustodySerializer, request))
         return Response(s.CustodyOutSerializer(row).data, status=status.HTTP_201_CREATED)
 
@@ -224,7 +219,7 @@ class ObjectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=s.WithdrawSerializer, responses={200: s.ObjectionSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
-        objection = get_object_or_404(Objection, pk=pk)
+        objection = access_object(Objection.objects.all(), request.user, "sample__region", pk=pk)
         data = _valid(s.WithdrawSerializer, request)
         objection = services.objection_withdraw(actor=request.user, objection=objection, reason=data["reason"])
         return Response(s.ObjectionSerializer(objection).data)
@@ -233,7 +228,7 @@ class ObjectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def reinspection(self, request: Request, pk: str) -> Response:
         """Record the re-inspection of the retained sample; its verdict replaces the first and is final."""
-        objection = get_object_or_404(Objection, pk=pk)
+        objection = access_object(Objection.objects.all(), request.user, "sample__region", pk=pk)
         services.reinspection_record(
             actor=request.user, objection=objection, **_valid(s.ReinspectionSerializer, request)
         )
@@ -251,10 +246,9 @@ class ImportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[ImportBatch]:
         return scope_to_region(ImportBatch.objects.all(), self.request.user)
 
-    @extend_schema(responses={200: s.ImportBatchSerializer, 403: ERRORS[403]})
+    @extend_schema(responses={200: s.ImportBatchSerializer, 403: ERRORS[403], 404: ERRORS[404]})
     def retrieve(self, request: Request, pk: str) -> Response:
-        batch = get_object_or_404(ImportBatch, pk=pk)
-        _in_region(request, batch.region_id)
+        batch = access_object(ImportBatch.objects.all(), request.user, pk=pk)
         return Response(s.ImportBatchSerializer(batch).data)
 
     @extend_schema(request=s.ImportUploadSerializer, responses={201: s.ImportBatchSerializer, **ERRORS})

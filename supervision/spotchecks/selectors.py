@@ -294,7 +294,8 @@ def sample_timeline(sample: Sample) -> list[TimelineEntry]:
                 kind="custody",
                 label=str(row.get_action_display()),
                 actor=str(row.actor),
-                detail=_("；").join(x for x in (row.holder, row.location, row.note) if x),
+                # a note the act wrote is a catalogue phrase, shown in the reader's language
+                detail=_("；").join(x for x in (row.holder, row.location, _(row.note) if row.note else "") if x),
                 data={"photo": row.photo.url if row.photo else ""},
             )
         )

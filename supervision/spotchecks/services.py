@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal.access import user_can_see_region
 from portal.audit import audit_record, snapshot
@@ -105,6 +106,10 @@ ITEM_VERDICT_WORDS = {
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 REPORT_NO_MAX_LENGTH = 60
+# Notes the acts write on custody records: stored in Chinese (the record's language), shown in the
+# reader's language by the timeline.
+NOTE_SEALED_ON_SITE = gettext_noop("现场抽样并封样")
+NOTE_SEAL_CHECKED = gettext_noop("复检前查验备样封样完好并拍照")
 
 # full_clean() re-reads every foreign key to check it exists; the acts receive those records
 # already loaded (and checked for region), so the existence queries are skipped. Uniqueness of a
@@ -555,7 +560,7 @@ def sample_record(*, actor: User, task: Task, samplers: Iterable[User], sampled_
         holder="、".join(str(s) for s in people),
         location=sample.place or task.shop_name or task.enterprise.address,
         at=_at_day(sampled_on),
-        note=_("现场抽样并封样") if sample.sealed else "",
+        note=NOTE_SEALED_ON_SITE if sample.sealed else "",
         actor=actor,
     )
     report = TestReport.objects.create(sample=sample, institution=task.institution, status=ReportStatus.DRAFT)
@@ -1151,7 +1156,7 @@ def reinspection_record(
             holder=institution.name,
             location=institution.name,
             at=_at_day(decided_on) - dt.timedelta(minutes=1),
-            note=_("复检前查验备样封样完好并拍照"),
+            note=NOTE_SEAL_CHECKED,
             actor=actor,
         )
         custody.photo = seal_photo

@@ -177,10 +177,11 @@ def test_it_refuses_an_objection_after_day_15_with_the_field(inspector, reviewer
     assert r.status_code == 200 and r.json()["status"] == ObjectionStatus.WITHDRAWN
 
 
-def test_it_refuses_acts_outside_the_region_with_403(outsider, sample, task, team):
+def test_it_answers_404_for_records_outside_the_region_as_the_pages_do(outsider, sample, task, team):
     api = client_for(outsider)
-    assert api.get(f"{API}/samples/{sample.pk}/").status_code == 403
-    assert api.put(f"{API}/samples/{sample.pk}/items/", {"items": ITEMS_ONE_FAIL}, format="json").status_code == 403
+    assert api.get(f"{API}/samples/{sample.pk}/").status_code == 404
+    assert api.put(f"{API}/samples/{sample.pk}/items/", {"items": ITEMS_ONE_FAIL}, format="json").status_code == 404
+    assert api.get(f"{API}/samples/{sample.pk + 999}/").status_code == 404  # the same answer as for no record
     other_task = Task.objects.create(
         plan=task.plan,
         region=task.region,
@@ -192,7 +193,8 @@ def test_it_refuses_acts_outside_the_region_with_403(outsider, sample, task, tea
     )
     body = {"samplers": [u.pk for u in team], "sampled_on": "2026-09-10", "product_name": "x", "quantity_drawn": 1}
     r = api.post(f"{API}/tasks/{other_task.pk}/sample/", body, format="json")
-    assert r.status_code == 403 and "行政区划" in r.json()["detail"]
+    assert r.status_code == 404 and "行政区划" in r.json()["detail"]
+    assert not Sample.objects.filter(task=other_task).exists()
     assert api.get(f"{API}/samples/").json()["count"] == 0
 
 
