@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from portal.public.views import EXPORT_COLUMNS, csv_stream, parse_search
@@ -69,21 +70,24 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @public_endpoint("api", as_json=True)
 def announcements(request: HttpRequest) -> HttpResponse:
-    rows = list(
-        Announcement.objects.exclude(published_at=None)
-        .order_by("-published_at", "-id")
-        .values(
-            "id",
-            "number",
-            "title",
-            "kind",
-            "year",
-            "quarter",
-            "region_id",
-            "corrects__number",
-            "published_at",
-            "row_count",
-        )[:200]
+    rows = cast(
+        list[dict[str, Any]],  # each row gains and loses keys below
+        list(
+            Announcement.objects.exclude(published_at=None)
+            .order_by("-published_at", "-id")
+            .values(
+                "id",
+                "number",
+                "title",
+                "kind",
+                "year",
+                "quarter",
+                "region_id",
+                "corrects__number",
+                "published_at",
+                "row_count",
+            )[:200]
+        ),
     )
     for row in rows:
         row["corrects"] = row.pop("corrects__number")
@@ -109,7 +113,7 @@ def _all_matching(state: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 @public_endpoint("download")
-def results_csv(request: HttpRequest) -> HttpResponse:
+def results_csv(request: HttpRequest) -> HttpResponseBase:
     state, errors = parse_search(request.GET)
     if errors:
         return _json({"errors": errors}, status=400)
