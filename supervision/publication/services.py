@@ -127,7 +127,7 @@ def _actor_args(actor_or_label: User | str) -> dict[str, Any]:
 def publishing_region(actor: User | None) -> Region:
     """The region an announcement is published for: the bureau of the official publishing it; the
     province for the scheduled job."""
-    if actor is not None and actor.region_id:
+    if actor is not None and actor.region is not None:
         return actor.region
     return Region.objects.get(code=PROVINCE_CODE)
 

@@ -449,7 +449,7 @@ def _attach_report_errors(header: ReportHeaderForm, formset: Any, exc: Validatio
         for error in errors:
             location = location_of(error)
             if len(location) == 2 and isinstance(location[0], int) and 1 <= location[0] <= len(sent):
-                row, column = location
+                row, column = location[0], location[1]  # row narrowed to int above
                 form = formset.forms[sent[row - 1]]
                 form.add_error(column if column in form.fields else None, error.messages)
             else:
