@@ -70,26 +70,23 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @public_endpoint("api", as_json=True)
 def announcements(request: HttpRequest) -> HttpResponse:
-    rows = cast(
-        list[dict[str, Any]],  # each row gains and loses keys below
-        list(
-            Announcement.objects.exclude(published_at=None)
-            .order_by("-published_at", "-id")
-            .values(
-                "id",
-                "number",
-                "title",
-                "kind",
-                "year",
-                "quarter",
-                "region_id",
-                "corrects__number",
-                "published_at",
-                "row_count",
-            )[:200]
-        ),
+    rows = list(
+        Announcement.objects.exclude(published_at=None)
+        .order_by("-published_at", "-id")
+        .values(
+            "id",
+            "number",
+            "title",
+            "kind",
+            "year",
+            "quarter",
+            "region_id",
+            "corrects__number",
+            "published_at",
+            "row_count",
+        )[:200]
     )
-    for row in rows:
+    for row in cast("list[dict[str, Any]]", rows):  # .values() rows; each gains and loses keys here
         row["corrects"] = row.pop("corrects__number")
         row["csv"] = reverse("public-announcement-csv", args=[row["number"]])
     return _json({"results": rows})
