@@ -50,6 +50,7 @@ lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 test: deps-test services lint
 	$(PY) manage.py makemigrations --check --dry-run -v 0

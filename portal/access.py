@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -57,7 +58,7 @@ def access_object(qs: models.QuerySet[M], user: Any, path: str = "region", **loo
     """
     try:
         return scope_to_region(qs, user, path).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:  # .get() raises qs.model.DoesNotExist
         raise Http404(_("未找到该记录，或该记录不在您所属的行政区划内。")) from exc
 
 

@@ -9,7 +9,7 @@ transaction as the change (the admin's change and delete views are atomic).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -24,10 +24,13 @@ from portal.access import scoped
 from portal.audit import audit_record, record_snapshot
 from portal.models import AuditAction, AuditEvent
 from portal.permissions import REGISTRY_EDITORS, is_staff_member
+from portal.typing import request_user
+
+M = TypeVar("M", bound=models.Model)
 
 
 def _audit(request: HttpRequest, action: AuditAction, obj: models.Model, before: Any, after: Any) -> None:
-    audit_record(actor=request.user, action=action, target=obj, before=before, after=after)  # type: ignore[arg-type]
+    audit_record(actor=request_user(request), action=action, target=obj, before=before, after=after)
 
 
 class RolePermissionMixin:
@@ -39,11 +42,11 @@ class RolePermissionMixin:
     allow_delete: bool = True
 
     def _may_view(self, request: HttpRequest) -> bool:
-        user = request.user
-        return is_staff_member(user) and (self.view_roles is None or user.has_role(*self.view_roles))  # type: ignore[union-attr]
+        user = request_user(request)
+        return is_staff_member(user) and (self.view_roles is None or user.has_role(*self.view_roles))
 
     def _may_write(self, request: HttpRequest) -> bool:
-        return is_staff_member(request.user) and request.user.has_role(*self.write_roles)  # type: ignore[union-attr]
+        return is_staff_member(request.user) and request_user(request).has_role(*self.write_roles)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._may_view(request)
@@ -86,25 +89,29 @@ class AuditedInlineMixin(RolePermissionMixin, RegionScopedFieldsMixin):
         return self._may_view(request)
 
 
-class AuditedAdminMixin(RolePermissionMixin, RegionScopedFieldsMixin):
-    """Scope, role checks and the audit trail for a ModelAdmin. Put it before `admin.ModelAdmin`."""
+class AuditedAdminMixin(RolePermissionMixin, RegionScopedFieldsMixin, Generic[M]):
+    """Scope, role checks and the audit trail for a ModelAdmin. Put it before `admin.ModelAdmin`:
+    `class EnterpriseAdmin(AuditedAdminMixin[Enterprise], admin.ModelAdmin[Enterprise])`."""
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        return scoped(self.model, request.user, super().get_queryset(request))  # type: ignore[misc,attr-defined]
+    model: type[M]  # set by the ModelAdmin it is mixed into
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[M]:
+        return scoped(self.model, request.user, super().get_queryset(request))  # type: ignore[misc]
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         """ "History" opens the record's audit trail (before and after of every change) for those who may read it."""
         obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
         audit_admin = self.admin_site._registry.get(AuditEvent)  # type: ignore[attr-defined]
         if obj is None or audit_admin is None or not audit_admin.has_view_permission(request):
-            return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
-        content_type = ContentType.objects.get_for_model(self.model)  # type: ignore[attr-defined]
+            response: HttpResponse = super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+            return response
+        content_type = ContentType.objects.get_for_model(self.model)
         query = urlencode({"target_type__id__exact": content_type.pk, "target_id": obj.pk})
         return redirect(f"{reverse('admin:portal_auditevent_changelist')}?{query}")
 
     # -- the audit trail
 
-    def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: M, form: Any, change: bool) -> None:
         before = record_snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else None
         request._audit_pending = (obj, before, change)  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)  # type: ignore[misc]
@@ -122,7 +129,7 @@ class AuditedAdminMixin(RolePermissionMixin, RegionScopedFieldsMixin):
                 action = AuditAction.RECORD_CHANGED if was_change else AuditAction.RECORD_CREATED
                 _audit(request, action, obj, before, after)
         for formset in formsets:
-            self.save_formset(request, form, formset, change=change)  # type: ignore[attr-defined]
+            self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         befores = {}
@@ -140,16 +147,16 @@ class AuditedAdminMixin(RolePermissionMixin, RegionScopedFieldsMixin):
             _audit(request, action, obj, None if is_new else befores[obj.pk], record_snapshot(obj))
         formset.save_m2m()
 
-    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+    def delete_model(self, request: HttpRequest, obj: M) -> None:
         _audit(request, AuditAction.RECORD_DELETED, obj, record_snapshot(obj), None)
         super().delete_model(request, obj)  # type: ignore[misc]
 
-    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[M]) -> None:
         # the bulk "delete selected" action is not atomic by itself: all rows and their audit, or none
         with transaction.atomic():
             for obj in queryset:
                 self.delete_model(request, obj)
 
 
-class AuditedModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class AuditedModelAdmin(AuditedAdminMixin[M], admin.ModelAdmin[M]):
     pass

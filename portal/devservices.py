@@ -24,9 +24,9 @@ REDIS_PORT = int(os.environ.get("EMBEDDED_REDIS_PORT", "6390"))
 
 
 def _pg_up() -> str:
-    import pgserver
+    from pgserver.postgres_server import get_server
 
-    server = pgserver.get_server(str(VAR / "pg"), cleanup_mode=None)
+    server = get_server(str(VAR / "pg"), cleanup_mode=None)
     uri = server.get_uri()
     (VAR / "pg.uri").write_text(uri + "\n")
     return uri

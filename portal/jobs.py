@@ -12,7 +12,7 @@ from typing import Any
 from celery.result import AsyncResult
 
 
-def enqueue(task_name: str, *args: Any, task_id: str | None = None, **kwargs: Any) -> AsyncResult:
+def enqueue(task_name: str, *args: Any, task_id: str | None = None, **kwargs: Any) -> AsyncResult[Any]:
     from portal.celery import app
 
     if app.conf.task_always_eager:

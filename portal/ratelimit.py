@@ -20,10 +20,12 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 
@@ -118,7 +120,7 @@ def _shared_get(key: str) -> tuple[int, str, bytes, bool] | None:
     except Exception:
         logger.warning("shared response cache unavailable", exc_info=True)
         return None
-    return tuple(hit) if isinstance(hit, (tuple, list)) and len(hit) == 4 else None  # type: ignore[return-value]
+    return tuple(hit) if isinstance(hit, (tuple, list)) and len(hit) == 4 else None
 
 
 def _shared_put(key: str, ttl: int, value: tuple[int, str, bytes, bool]) -> None:
@@ -132,12 +134,15 @@ def _cacheable(request: HttpRequest) -> bool:
     return request.method == "GET" and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
-def public_endpoint(scope: str, *, as_json: bool = False) -> Callable:
+View = Callable[..., HttpResponseBase]
+
+
+def public_endpoint(scope: str, *, as_json: bool = False) -> Callable[[View], View]:
     """Rate-limit a public view and serve it from the short response cache."""
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: View) -> View:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             retry_after = check_rate(request, scope)
             if retry_after is not None:
                 return too_many(request, retry_after, as_json=as_json)
@@ -153,7 +158,7 @@ def public_endpoint(scope: str, *, as_json: bool = False) -> Callable:
                     status, content_type, body, has_csrf = hit
                     if has_csrf:
                         body = body.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
-                    response = HttpResponse(body, status=status, content_type=content_type)
+                    response: HttpResponseBase = HttpResponse(body, status=status, content_type=content_type)
                     response["X-Response-Cache"] = "hit"
                     return response
             response = view(request, *args, **kwargs)
@@ -164,7 +169,8 @@ def public_endpoint(scope: str, *, as_json: bool = False) -> Callable:
                 and not response.streaming
                 and not response.cookies.get(settings.SESSION_COOKIE_NAME)
             ):
-                body, count = _CSRF_VALUE.subn(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
+                content = cast(HttpResponse, response).content  # not streaming: an HttpResponse
+                body, count = _CSRF_VALUE.subn(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", content)
                 value = (response.status_code, response["Content-Type"], body, count > 0)
                 body_cache.put(key, ttl, *value)
                 _shared_put(key, ttl, value)

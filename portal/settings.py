@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from django.utils.translation import gettext_lazy as _
+
+# Django's generic classes (ModelAdmin[Enterprise], ModelForm[Sample], Sitemap[…]) take type
+# arguments for mypy; this gives them the `__class_getitem__` that lets those bases run.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"

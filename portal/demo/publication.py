@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
@@ -12,7 +13,7 @@ from supervision.publication.services import publish_quarter, quarter_bounds
 from supervision.spotchecks.selectors import final_samples
 
 
-def seed(*, rng: random.Random | None = None, **kwargs) -> list[Announcement]:
+def seed(*, rng: random.Random | None = None, **kwargs: Any) -> list[Announcement]:
     """Publish, oldest first, every closed quarter in which a demo sample's verdict is final."""
     today = timezone.localdate()
     quarters = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -64,7 +65,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 # fmt: off
 # (code, name, standard code, standard title, mandatory, health/safety, livelihood, complaints,
 #  licence kind or None, industry word for enterprise names, [(item, clause, requirement, unit)])
-CATALOGUE: list[tuple] = [
+CATALOGUE: list[tuple[Any, ...]] = [
     ("0101", "电水壶", "GB 4706.19-2008", "家用和类似用途电器的安全 液体加热器的特殊要求", True, True, False, True,
      LicenceKind.CCC, "电器", [("标志和说明", "7", "应有额定电压、功率等标志", ""), ("对触及带电部件的防护", "8", "不得触及带电部件", ""),
                               ("输入功率和电流", "10", "偏差不超过+5%/-10%", "W"), ("发热", "11", "温升不超过限值", "K"),
@@ -334,6 +335,7 @@ def _enterprises(rng: random.Random, categories: dict[str, ProductCategory]) -> 
     regions = {r.code: r for r in Region.objects.select_related("parent").filter(code__in=[p[0] for p in PLACES])}
     industries = {row[0]: row[9] for row in CATALOGUE}
     weights = [p[1] for p in PLACES]
+    rows: list[tuple[Enterprise, str]]
     rows, names, serials = [], set(), set()
     while len(rows) < ENTERPRISE_COUNT:
         code, _, cats = rng.choices(PLACES, weights=weights)[0]

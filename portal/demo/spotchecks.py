@@ -148,7 +148,7 @@ def _pick_lab(story: Story, category: ProductCategory) -> Institution | None:
     return story.rng.choice(labs) if labs else None
 
 
-def _png() -> ContentFile:
+def _png() -> ContentFile[bytes]:
     import struct
     import zlib
 
@@ -386,7 +386,9 @@ def _task_and_sample(
     return sample
 
 
-def _circulation_plan(story: Story, team: Team, authority: Authority, shops: list[Enterprise], products: list[Product]):
+def _circulation_plan(
+    story: Story, team: Team, authority: Authority, shops: list[Enterprise], products: list[Product]
+) -> None:
     rng = story.rng
     year, quarter = _quarters(story.today)[-2]
     pool = [p for p in products if p.pk not in story.used]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from portal.public.views import EXPORT_COLUMNS, csv_stream, parse_search
@@ -85,7 +86,7 @@ def announcements(request: HttpRequest) -> HttpResponse:
             "row_count",
         )[:200]
     )
-    for row in rows:
+    for row in cast("list[dict[str, Any]]", rows):  # .values() rows; each gains and loses keys here
         row["corrects"] = row.pop("corrects__number")
         row["csv"] = reverse("public-announcement-csv", args=[row["number"]])
     return _json({"results": rows})
@@ -109,7 +110,7 @@ def _all_matching(state: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 @public_endpoint("download")
-def results_csv(request: HttpRequest) -> HttpResponse:
+def results_csv(request: HttpRequest) -> HttpResponseBase:
     state, errors = parse_search(request.GET)
     if errors:
         return _json({"errors": errors}, status=400)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from supervision.publication.models import Announcement
 
 
-class AnnouncementFeed(Feed):
+class AnnouncementFeed(Feed[Announcement, None]):
     feed_type = Atom1Feed
     title = _("产品质量监督抽查结果公告")
     subtitle = _("依据国发〔1999〕24号第十四条、第二十一条发布的监督抽查结果公告及更正公告。")
@@ -31,8 +33,8 @@ class AnnouncementFeed(Feed):
     def item_link(self, item: Announcement) -> str:
         return reverse("public-announcement", args=[item.number])
 
-    def item_pubdate(self, item: Announcement):
+    def item_pubdate(self, item: Announcement) -> dt.datetime | None:
         return item.published_at
 
-    def item_updateddate(self, item: Announcement):
+    def item_updateddate(self, item: Announcement) -> dt.datetime | None:
         return item.published_at

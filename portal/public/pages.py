@@ -3,7 +3,7 @@ statistics (R10) and exposure (第二十一条). No login; views parse input and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -55,8 +55,8 @@ class StatsFilterForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("全部年度"))] + [(str(y), str(y)) for y in years]
-        self.fields["quarter"].choices = [("", _("全部季度"))] + [
+        cast(forms.ChoiceField, self.fields["year"]).choices = [("", _("全部年度"))] + [(str(y), str(y)) for y in years]
+        cast(forms.ChoiceField, self.fields["quarter"]).choices = [("", _("全部季度"))] + [
             (str(q), _("第%(quarter)s季度") % {"quarter": q}) for q in range(1, 5)
         ]
 
@@ -67,8 +67,8 @@ class ExposureFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["city"].choices = [("", _("全部地市")), *city_choices()]
-        self.fields["category"].choices = [
+        cast(forms.ChoiceField, self.fields["city"]).choices = [("", _("全部地市")), *city_choices()]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
             ("", _("全部类别")),
             *ProductCategory.objects.filter(in_catalogue=True).order_by("code").values_list("code", "name"),
         ]
@@ -93,13 +93,14 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         .annotate(item_count=Count("items", distinct=True))
     )
     for category in categories:
-        category.focus_reasons = _focus_reasons(category)
+        category.focus_reasons = _focus_reasons(category)  # type: ignore[attr-defined]  # read by the template
     return render(request, "public/catalogue.html", {"categories": categories})
 
 
 def _client_ip(request: HttpRequest) -> str:
     # REMOTE_ADDR only: a client can write any X-Forwarded-For it likes.
-    return request.META.get("REMOTE_ADDR", "")
+    address: str = request.META.get("REMOTE_ADDR", "")
+    return address
 
 
 def category_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -177,7 +178,7 @@ def exposure(request: HttpRequest) -> HttpResponse:
         base_query.pop(key, None)
     persons = responsible_persons(page.rows)
     for row in page.rows:
-        row.responsible = persons.get(row.id, [])
+        row.responsible = persons.get(row.id, [])  # type: ignore[attr-defined]  # read by the template
     return render(
         request,
         "public/exposure.html",

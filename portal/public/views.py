@@ -12,7 +12,7 @@ import io
 import json
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -139,7 +139,8 @@ def filter_choices() -> dict[str, Any]:
             "institutions": list(Institution.objects.order_by("name").values_list("id", "name")),
         }
         _choices["at"] = time.monotonic()
-    return _choices["data"]
+    data: dict[str, Any] = _choices["data"]
+    return data
 
 
 def _options(kind: str, selected: Any) -> str:
@@ -156,7 +157,7 @@ def _options(kind: str, selected: Any) -> str:
         else:
             items = list(choices[kind])
         choices[key] = "".join(format_html('<option value="{}">{}</option>', value, label) for value, label in items)
-    html = choices[key]
+    html: str = choices[key]
     if selected not in (None, ""):
         needle = f'<option value="{selected}">'
         html = html.replace(needle, f'<option value="{selected}" selected>', 1)
@@ -289,7 +290,7 @@ def announcement_detail(request: HttpRequest, key: str) -> HttpResponse:
         {
             "announcement": announcement,
             "page": page,
-            "rows": decorate_rows(list(page.object_list)),
+            "rows": decorate_rows(cast(list[dict[str, Any]], list(page.object_list))),
             "corrections": list(announcement.corrections.exclude(published_at=None)),
         },
     )
@@ -299,7 +300,7 @@ def announcement_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _export_value(row: dict[str, Any], name: str) -> Any:
-    value = row.get(name)
+    value: Any = row.get(name)
     if name == "field":
         return str(FIELD_LABELS.get(value, value))
     if name == "level":
@@ -313,7 +314,8 @@ def _export_value(row: dict[str, Any], name: str) -> Any:
 
 def announcement_rows(announcement: Announcement) -> Iterator[dict[str, Any]]:
     names = [name for name, _label in EXPORT_COLUMNS]
-    return announcement.results.order_by("id").values(*names).iterator(chunk_size=2000)
+    rows: Iterator[dict[str, Any]] = announcement.results.order_by("id").values(*names).iterator(chunk_size=2000)
+    return rows
 
 
 class _Echo:

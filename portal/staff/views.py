@@ -1,17 +1,18 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from portal.access import scope_to_region
 from portal.models import Role
+from portal.typing import AuthedHttpRequest
 from supervision.spotchecks import selectors as spotcheck_selectors
 from supervision.spotchecks.models import ReportStatus, TestReport
 from supervision.spotchecks.services import EDITABLE_REPORT_STATUSES
 
 
 @login_required
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AuthedHttpRequest) -> HttpResponse:
     """The staff dashboard: what waits for this user, by role, with links to each list."""
     user = request.user
     today = timezone.localdate()

@@ -385,7 +385,9 @@ def _filtered(
     return qs
 
 
-def _after(qs: models.QuerySet, position: tuple[dt.date, int] | None, ascending: bool) -> models.QuerySet:
+def _after(
+    qs: models.QuerySet[PublishedResult], position: tuple[dt.date, int] | None, ascending: bool
+) -> models.QuerySet[PublishedResult]:
     """Keyset condition as a row comparison, which PostgreSQL turns into an index bound."""
     if position is None:
         return qs
@@ -523,7 +525,7 @@ def walk_budget(limit: int, estimate: int | None) -> int:
 
 
 def _walk_rows(
-    walked: models.QuerySet, budget: int, tsquery: str, ascending: bool, wanted: int
+    walked: models.QuerySet[PublishedResult], budget: int, tsquery: str, ascending: bool, wanted: int
 ) -> list[dict[str, Any]]:
     """The first `wanted` rows matching `tsquery` among the next `budget` rows of `walked` (date
     order), leaving out rows a correction replaced. The window is a derived table, so PostgreSQL
@@ -548,7 +550,9 @@ def _walk_rows(
         take *= 2
 
 
-def _gin_ordered(qs: models.QuerySet, tsquery: str, ascending: bool) -> models.QuerySet:
+def _gin_ordered(
+    qs: models.QuerySet[PublishedResult], tsquery: str, ascending: bool
+) -> models.QuerySet[PublishedResult]:
     """Rare terms: fetch the few matching rows through the GIN index and sort them; ordering by an
     expression keeps the planner from walking the date index looking for them."""
     qs = qs.filter(RawSQL("search @@ %s::tsquery", [tsquery], output_field=models.BooleanField()))
@@ -583,7 +587,7 @@ def _estimate(
 
 
 def _latest_rows(
-    qs: models.QuerySet, position: tuple[dt.date, int] | None, ascending: bool, wanted: int
+    qs: models.QuerySet[PublishedResult], position: tuple[dt.date, int] | None, ascending: bool, wanted: int
 ) -> list[dict[str, Any]]:
     """The next `wanted` rows that no correction replaced. Corrections are rare, so instead of an
     anti-join over every candidate row, take a few spare rows and drop the replaced ones; whether a
@@ -603,14 +607,16 @@ def _latest_rows(
         position = (batch[-1]["published_on"], batch[-1]["id"])
 
 
-def _without_cursor(filters: SearchFilters, include_passes: bool, parsed: ParsedQuery) -> models.QuerySet:
+def _without_cursor(
+    filters: SearchFilters, include_passes: bool, parsed: ParsedQuery
+) -> models.QuerySet[PublishedResult]:
     qs = _filtered(filters, include_passes)
     if not parsed.empty:
         qs = qs.filter(RawSQL("search @@ %s::tsquery", [parsed.tsquery], output_field=models.BooleanField()))
     return qs
 
 
-def _capped_count(qs: models.QuerySet, tsquery: str | None) -> int:
+def _capped_count(qs: models.QuerySet[PublishedResult], tsquery: str | None) -> int:
     """Matches up to COUNT_CAP + 1. When the index holds every condition (words and filter tags),
     count from it alone — PostgreSQL's bitmap scan then skips reading all-visible heap pages; this
     count includes a corrected original next to its correction, a difference of a few rows."""

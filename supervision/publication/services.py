@@ -25,7 +25,7 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
@@ -127,7 +127,7 @@ def _actor_args(actor_or_label: User | str) -> dict[str, Any]:
 def publishing_region(actor: User | None) -> Region:
     """The region an announcement is published for: the bureau of the official publishing it; the
     province for the scheduled job."""
-    if actor is not None and actor.region_id:
+    if actor is not None and actor.region is not None:
         return actor.region
     return Region.objects.get(code=PROVINCE_CODE)
 
@@ -237,7 +237,10 @@ def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date
             institution_name_t=F("task__institution__name"),
         )
     )
-    yield from qs.filter(id__in=RawSQL("SELECT id FROM publication_candidates", [])).iterator(chunk_size=5000)
+    yield from cast(  # .values() rows, typed by the plugin as a TypedDict
+        "Iterator[dict[str, Any]]",
+        qs.filter(id__in=RawSQL("SELECT id FROM publication_candidates", [])).iterator(chunk_size=5000),
+    )
 
 
 def _result_row(sample: dict[str, Any], *, announcement: Announcement, published_on: dt.date) -> dict[str, Any]:

@@ -11,10 +11,10 @@ Only the current version of each published row counts: a row that a later correc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,6 +26,9 @@ from django.utils.translation import gettext as _
 from supervision.publication.models import PublishedResult
 from supervision.registry.models import Appointment, AppointmentRole, ProductCategory, Region, RegionLevel
 from supervision.spotchecks.models import Field, PlanLevel, Verdict
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 T = TypeVar("T")
 FAILING = (Verdict.FAIL, Verdict.FAIL_REFUSED)
@@ -80,7 +83,7 @@ def _counts() -> dict[str, Count]:
     return {"batches": Count("id"), "failures": Count("id", filter=Q(verdict__in=FAILING))}
 
 
-def _in_choice_order(counts: dict[str, tuple[int, int]], choices: Iterable[tuple[str, str]]) -> list[RateRow]:
+def _in_choice_order(counts: dict[str, tuple[int, int]], choices: Iterable[tuple[str, StrOrPromise]]) -> list[RateRow]:
     # the fixed order of the choices, whatever the rates; a choice with no batches still shows
     return [RateRow(value, str(label), *counts.get(value, (0, 0))) for value, label in choices]
 
@@ -90,9 +93,11 @@ def quarter_label(year: int, quarter: int) -> str:
 
 
 def _by_quarter(qs: QuerySet[PublishedResult]) -> list[RateRow]:
+    # the counts are annotated through **_counts(), which the type checker does not see into
+    rows: Iterable[Mapping[str, Any]] = qs.values("year", "quarter").annotate(**_counts()).order_by("year", "quarter")
     return [
         RateRow(f"{r['year']}Q{r['quarter']}", quarter_label(r["year"], r["quarter"]), r["batches"], r["failures"])
-        for r in qs.values("year", "quarter").annotate(**_counts()).order_by("year", "quarter")
+        for r in rows
     ]
 
 
@@ -113,7 +118,7 @@ _BY_CATEGORY, _BY_CITY, _BY_FIELD, _BY_LEVEL, _BY_QUARTER, _TOTAL = 0b01111, 0b1
 
 def _compute(*, year: int | None, quarter: int | None) -> Statistics:
     where = ""
-    params: dict[str, object] = {"failing": [str(v) for v in FAILING]}
+    params: dict[str, Any] = {"failing": [str(v) for v in FAILING]}
     if year is not None:
         where += " AND pr.year = %(year)s"
         params["year"] = year
@@ -124,7 +129,7 @@ def _compute(*, year: int | None, quarter: int | None) -> Statistics:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    sets: dict[int, list[tuple]] = {}
+    sets: dict[int, list[tuple[Any, ...]]] = {}
     for category_id, city, field_, level, yr, qr, grp, batches, failures in rows:
         sets.setdefault(grp, []).append((category_id, city, field_, level, yr, qr, batches, failures))
 
@@ -163,7 +168,7 @@ def _cached(name: str, compute: Callable[[], T], *parts: object) -> T:
     """
     newest = PublishedResult.objects.aggregate(m=Max("id"))["m"] or 0
     key = ":".join(["public-stats", "v2", name, get_language() or "", *map(str, parts), str(newest)])
-    value = cache.get(key)
+    value: T | None = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, STATS_CACHE_SECONDS)

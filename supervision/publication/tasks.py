@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -54,12 +54,13 @@ def set_progress(task_id: str | None, **state: Any) -> None:
 
 
 def get_progress(task_id: str) -> dict[str, Any] | None:
-    return cache.get(progress_key(task_id))
+    progress: dict[str, Any] | None = cache.get(progress_key(task_id))
+    return progress
 
 
 @shared_task(bind=True, name="supervision.publish_quarter_task", acks_late=True)
 def publish_quarter_task(
-    self,
+    self: Task[Any, Any],
     year: int | None = None,
     quarter: int | None = None,
     region_code: str = PROVINCE_CODE,

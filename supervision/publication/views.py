@@ -23,6 +23,7 @@ from portal.access import scope_to_region
 from portal.forms import attach_service_errors
 from portal.models import User
 from portal.permissions import PUBLISHERS
+from portal.typing import AuthedHttpRequest
 from supervision.publication.models import Announcement, PublishedResult
 from supervision.publication.services import (
     CORRECTABLE_FIELDS,
@@ -73,7 +74,7 @@ def _latest_announcements(user: User) -> list[Announcement]:
 
 @login_required
 @require_GET
-def publication_home(request: HttpRequest) -> HttpResponse:
+def publication_home(request: AuthedHttpRequest) -> HttpResponse:
     task_id = request.GET.get("task", "")
     prev_year, prev_quarter = previous_quarter(timezone.localdate())
     form = PublishQuarterForm(initial={"year": prev_year, "quarter": prev_quarter})
@@ -92,7 +93,7 @@ def publication_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def publish_quarter_view(request: HttpRequest) -> HttpResponse:
+def publish_quarter_view(request: AuthedHttpRequest) -> HttpResponse:
     _require_publisher(request.user)
     form = PublishQuarterForm(request.POST)
     region = publishing_region(request.user)
@@ -150,7 +151,7 @@ def publication_status(request: HttpRequest, task_id: str) -> JsonResponse:
 
 
 @login_required
-def correction_view(request: HttpRequest, pk: int) -> HttpResponse:
+def correction_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require_publisher(request.user)
     # a result of another region is not this bureau's to correct: not found, as every staff page
     result = get_object_or_404(scope_to_region(PublishedResult.objects.all(), request.user), pk=pk)
@@ -172,7 +173,7 @@ def correction_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def correction_lookup(request: HttpRequest) -> HttpResponse:
+def correction_lookup(request: AuthedHttpRequest) -> HttpResponse:
     """The staff page's "correct a result" box: from a result number to its correction form."""
     _require_publisher(request.user)
     pk = request.GET.get("result", "").strip()

@@ -6,10 +6,11 @@ under a row lock), issuing a licence and recording its status events (第十一�
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_audit import AuditedAdminMixin, AuditedInlineMixin
 from portal.permissions import ADMINISTRATORS, LICENCE_EDITORS, can_read_id_numbers
+from portal.typing import request_user
 from supervision.registry import services as registry_services
 from supervision.registry.models import (
     Appointment,
@@ -35,11 +37,14 @@ from supervision.registry.models import (
     Standard,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups
+
 # ---------------------------------------------------------------- regions and authorities
 
 
 @admin.register(Region)
-class RegionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class RegionAdmin(AuditedAdminMixin[Region], admin.ModelAdmin[Region]):
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")
@@ -49,7 +54,7 @@ class RegionAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Authority)
-class AuthorityAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class AuthorityAdmin(AuditedAdminMixin[Authority], admin.ModelAdmin[Authority]):
     list_display = ("name", "region", "government")
     search_fields = ("name", "region__code")
     list_select_related = ("region",)
@@ -62,7 +67,7 @@ class AuthorityAdmin(AuditedAdminMixin, admin.ModelAdmin):
 # ---------------------------------------------------------------- enterprises, persons, appointments
 
 
-class AppointmentInline(AuditedInlineMixin, admin.TabularInline):
+class AppointmentInline(AuditedInlineMixin, admin.TabularInline[Appointment, Enterprise]):
     model = Appointment
     fields = ("person", "role", "start", "end", "removed")
     readonly_fields = fields
@@ -75,7 +80,7 @@ class AppointmentInline(AuditedInlineMixin, admin.TabularInline):
         return False
 
 
-class ProductInline(AuditedInlineMixin, admin.TabularInline):
+class ProductInline(AuditedInlineMixin, admin.TabularInline[Product, Enterprise]):
     model = Product
     fields = ("name", "category", "trademark", "model_spec", "is_main")
     extra = 0
@@ -83,7 +88,7 @@ class ProductInline(AuditedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class EnterpriseAdmin(AuditedAdminMixin[Enterprise], admin.ModelAdmin[Enterprise]):
     list_display = ("name", "uscc", "region", "registration_status")
     list_filter = ("registration_status", "region__level")
     search_fields = ("name", "uscc")
@@ -94,7 +99,7 @@ class EnterpriseAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class PersonAdmin(AuditedAdminMixin[Person], admin.ModelAdmin[Person]):
     """The full ID number is shown only to administrators and enforcement officers."""
 
     search_fields = ("name",)
@@ -106,7 +111,7 @@ class PersonAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def get_search_fields(self, request: HttpRequest) -> tuple[str, ...]:
         return ("name", "id_number") if can_read_id_numbers(request.user) else ("name",)
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> _FieldGroups:
         if obj is None or can_read_id_numbers(request.user):
             return ["name", "id_number"]
         return ["name", "masked_id"]
@@ -121,13 +126,13 @@ class PersonAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return obj.masked_id
 
 
-class AppointmentAdminForm(forms.ModelForm):
+class AppointmentAdminForm(forms.ModelForm[Appointment]):
     class Meta:
         model = Appointment
         fields = ("person", "enterprise", "role", "start", "end", "removed")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # a ModelForm's clean() returns cleaned_data
         # a removal by law (第十五条) is the way a post ends: it is recorded with its last day, by the service
         if self.instance.pk and "removed" in self.fields and data.get("removed") and not data.get("end"):
             self.add_error("end", gettext("依法免职须填写离任日期。"))
@@ -135,7 +140,7 @@ class AppointmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class AppointmentAdmin(AuditedAdminMixin[Appointment], admin.ModelAdmin[Appointment]):
     form = AppointmentAdminForm
     list_display = ("enterprise", "role", "person", "start", "end", "removed")
     list_filter = ("role", "removed")
@@ -156,7 +161,7 @@ class AppointmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Appointment, form: Any, change: bool) -> None:
         if not change:
             created = registry_services.appointment_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request_user(request),
                 person=obj.person,
                 enterprise=obj.enterprise,
                 role=obj.role,
@@ -169,7 +174,7 @@ class AppointmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
         original = Appointment.objects.get(pk=obj.pk)
         if original.end is None and obj.end is not None:
             registry_services.appointment_end(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request_user(request),
                 appointment=original,
                 end=obj.end,
                 removed=obj.removed,
@@ -181,7 +186,7 @@ class AppointmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
 # ---------------------------------------------------------------- catalogue
 
 
-class CatalogueItemInline(AuditedInlineMixin, admin.TabularInline):
+class CatalogueItemInline(AuditedInlineMixin, admin.TabularInline[CatalogueItem, ProductCategory]):
     model = CatalogueItem
     fields = ("seq", "name", "standard", "clause", "requirement", "unit")
     extra = 1
@@ -189,7 +194,7 @@ class CatalogueItemInline(AuditedInlineMixin, admin.TabularInline):
 
 
 @admin.register(ProductCategory)
-class ProductCategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ProductCategoryAdmin(AuditedAdminMixin[ProductCategory], admin.ModelAdmin[ProductCategory]):
     """The spot-check catalogue (第十四条): categories, their focus flags and their test items."""
 
     list_display = (
@@ -209,7 +214,7 @@ class ProductCategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Standard)
-class StandardAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class StandardAdmin(AuditedAdminMixin[Standard], admin.ModelAdmin[Standard]):
     list_display = ("code", "title", "mandatory")
     list_filter = ("mandatory",)
     search_fields = ("code", "title")
@@ -217,7 +222,7 @@ class StandardAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ProductAdmin(AuditedAdminMixin[Product], admin.ModelAdmin[Product]):
     list_display = ("name", "model_spec", "trademark", "enterprise", "category", "is_main")
     list_filter = ("is_main", "category")
     search_fields = ("name", "model_spec", "trademark", "enterprise__name")
@@ -233,11 +238,11 @@ RECORDABLE_EVENTS = [("", "---------")] + [
 ]
 
 
-class LicenceForm(forms.ModelForm):
+class LicenceForm(forms.ModelForm[Licence]):
     """The licence's particulars, plus a new status event recorded through the service."""
 
     event_kind = forms.ChoiceField(label=_("记录新事件"), choices=RECORDABLE_EVENTS, required=False)
-    event_on = forms.DateField(label=_("事件日期"), required=False, widget=admin.widgets.AdminDateWidget)
+    event_on = forms.DateField(label=_("事件日期"), required=False, widget=AdminDateWidget)
     event_reason = forms.CharField(label=_("事件理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     class Meta:
@@ -245,7 +250,7 @@ class LicenceForm(forms.ModelForm):
         fields = ("kind", "number", "holder", "categories", "products", "valid_from", "valid_to")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # a ModelForm's clean() returns cleaned_data
         holder = data.get("holder") or (self.instance.holder if self.instance.pk else None)
         products = data.get("products")
         if holder is not None and products:
@@ -266,7 +271,7 @@ class LicenceForm(forms.ModelForm):
         return data
 
 
-class LicenceEventInline(AuditedInlineMixin, admin.TabularInline):
+class LicenceEventInline(AuditedInlineMixin, admin.TabularInline[LicenceEvent, Licence]):
     """The status history: read-only; a new event is recorded with the form above."""
 
     model = LicenceEvent
@@ -293,7 +298,7 @@ class LicenceEventInline(AuditedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Licence)
-class LicenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class LicenceAdmin(AuditedAdminMixin[Licence], admin.ModelAdmin[Licence]):
     form = LicenceForm
     list_display = ("number", "kind", "holder", "valid_from", "valid_to", "status_today")
     list_filter = ("kind",)
@@ -331,7 +336,7 @@ class LicenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
             return
         data = form.cleaned_data
         licence = registry_services.licence_issue(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request_user(request),
             kind=data["kind"],
             number=data["number"],
             holder=data["holder"],
@@ -355,7 +360,7 @@ class LicenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
         kind = form.cleaned_data.get("event_kind")
         if kind:
             registry_services.licence_record_event(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request_user(request),
                 licence=form.instance,
                 kind=kind,
                 on=form.cleaned_data.get("event_on") or timezone.localdate(),
@@ -368,7 +373,7 @@ class LicenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class InstitutionAdmin(AuditedAdminMixin[Institution], admin.ModelAdmin[Institution]):
     list_display = ("name", "accreditation_no", "region", "valid_from", "valid_to", "suspended")
     list_filter = ("suspended",)
     search_fields = ("name", "accreditation_no")

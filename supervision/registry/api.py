@@ -6,20 +6,22 @@ field (400). Writes go through `supervision.registry.services` via the serialize
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import BaseFilterBackend, OrderingFilter, SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal.permissions import ADMINISTRATORS, LICENCE_EDITORS, REGISTRY_EDITORS, HasRole, ReadOnlyStaff
+from portal.typing import request_user
 from supervision.registry import serializers as s
 from supervision.registry import services
 from supervision.registry.models import (
@@ -36,7 +38,12 @@ from supervision.registry.models import (
 )
 from supervision.registry.selectors import scoped
 
-FILTERS = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+if TYPE_CHECKING:
+    from rest_framework.generics import BaseFilterProtocol
+
+M = TypeVar("M", bound=Model)
+
+FILTERS: list[type[BaseFilterBackend | BaseFilterProtocol[Any]]] = [DjangoFilterBackend, SearchFilter, OrderingFilter]
 
 
 class ScopedViewSetMixin:
@@ -45,9 +52,9 @@ class ScopedViewSetMixin:
     model: Any = None
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
-    filter_backends = FILTERS
+    filter_backends: Sequence[type[BaseFilterBackend | BaseFilterProtocol[Any]]] = FILTERS
 
-    def get_queryset(self) -> QuerySet:
+    def get_queryset(self) -> QuerySet[Any]:
         qs = self.model._default_manager.all()
         if self.select_related:
             qs = qs.select_related(*self.select_related)
@@ -62,7 +69,7 @@ class ScopedEditableViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[M],
 ):
     """List, read, create and change (never delete: records are referenced by samples and audit rows)."""
 
@@ -78,12 +85,12 @@ class EnterpriseFilter(django_filters.FilterSet):
         model = Enterprise
         fields = ("region", "registration_status", "uscc")
 
-    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_within(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         region = Region.objects.filter(code=value).first()
         return queryset.filter(region__code__startswith=region.prefix) if region else queryset.none()
 
 
-class RegionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet[Region]):
     """行政区划 visible to the user (theirs and below)."""
 
     model = Region
@@ -96,7 +103,7 @@ class RegionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     select_related = ("parent",)
 
 
-class AuthorityViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class AuthorityViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet[Authority]):
     model = Authority
     serializer_class = s.AuthoritySerializer
     permission_classes = [ReadOnlyStaff]
@@ -105,7 +112,7 @@ class AuthorityViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("region", "name")
 
 
-class EnterpriseViewSet(ScopedEditableViewSet):
+class EnterpriseViewSet(ScopedEditableViewSet[Enterprise]):
     model = Enterprise
     serializer_class = s.EnterpriseSerializer
     permission_classes = [HasRole(*REGISTRY_EDITORS)]
@@ -115,7 +122,7 @@ class EnterpriseViewSet(ScopedEditableViewSet):
     select_related = ("region",)
 
 
-class PersonViewSet(ScopedEditableViewSet):
+class PersonViewSet(ScopedEditableViewSet[Person]):
     model = Person
     serializer_class = s.PersonSerializer
     permission_classes = [HasRole(*REGISTRY_EDITORS)]
@@ -129,7 +136,7 @@ class AppointmentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Appointment],
 ):
     """Posts held in enterprises; a post is ended, never edited or deleted."""
 
@@ -146,11 +153,13 @@ class AppointmentViewSet(
         appointment = self.get_object()
         data = s.AppointmentEndSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        appointment = services.appointment_end(actor=request.user, appointment=appointment, **data.validated_data)
+        appointment = services.appointment_end(
+            actor=request_user(request), appointment=appointment, **data.validated_data
+        )
         return Response(s.AppointmentSerializer(appointment, context={"request": request}).data)
 
 
-class ProductCategoryViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ProductCategoryViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet[ProductCategory]):
     """The spot-check catalogue with focus flags and test items (managed in the admin)."""
 
     model = ProductCategory
@@ -162,7 +171,7 @@ class ProductCategoryViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     prefetch_related = ("standards", "items__standard")
 
 
-class StandardViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class StandardViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet[Standard]):
     model = Standard
     serializer_class = s.StandardSerializer
     permission_classes = [ReadOnlyStaff]
@@ -171,7 +180,7 @@ class StandardViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("code",)
 
 
-class ProductViewSet(ScopedEditableViewSet):
+class ProductViewSet(ScopedEditableViewSet[Product]):
     model = Product
     serializer_class = s.ProductSerializer
     permission_classes = [HasRole(*REGISTRY_EDITORS)]
@@ -180,7 +189,7 @@ class ProductViewSet(ScopedEditableViewSet):
     ordering_fields = ("name",)
 
 
-class LicenceViewSet(ScopedEditableViewSet):
+class LicenceViewSet(ScopedEditableViewSet[Licence]):
     """Licences and certificates; status is the history of events, recorded at …/events/."""
 
     model = Licence
@@ -198,11 +207,11 @@ class LicenceViewSet(ScopedEditableViewSet):
         licence = self.get_object()
         data = s.LicenceEventInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        event = services.licence_record_event(actor=request.user, licence=licence, **data.validated_data)
+        event = services.licence_record_event(actor=request_user(request), licence=licence, **data.validated_data)
         return Response(s.LicenceEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
-class InstitutionViewSet(ScopedEditableViewSet):
+class InstitutionViewSet(ScopedEditableViewSet[Institution]):
     """检验机构 with accreditation scope and validity (第十三条)."""
 
     model = Institution

@@ -4,6 +4,7 @@ products, licences and testing institutions. Data and invariants only; acts live
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -209,7 +210,10 @@ class ProductCategory(models.Model):
     complaint_focus = models.BooleanField(_("消费者反映强烈"), default=False)
     licence_required = models.BooleanField(_("实行生产许可证/强制性认证管理"), default=False)
     in_catalogue = models.BooleanField(_("列入抽查目录"), default=True)
-    standards = models.ManyToManyField("Standard", verbose_name=_("适用标准"), blank=True, related_name="categories")
+    # annotated: django-stubs cannot infer a many-to-many to a model named by string (typeddjango/django-stubs#1802)
+    standards: models.ManyToManyField[Standard, Any] = models.ManyToManyField(
+        "Standard", verbose_name=_("适用标准"), blank=True, related_name="categories"
+    )
 
     class Meta:
         verbose_name = _("产品类别")

@@ -3,6 +3,8 @@
 东莞 (441900) and 中山 (442000) have no county level: their towns report to the city.
 """
 
+from typing import Any
+
 PROVINCE = ("440000", "广东省")
 
 CITIES: dict[tuple[str, str], list[tuple[str, str]]] = {
@@ -153,7 +155,7 @@ CITIES: dict[tuple[str, str], list[tuple[str, str]]] = {
 }
 
 
-def load(region_model, authority_model) -> None:
+def load(region_model: Any, authority_model: Any) -> None:
     """Create the regions and their authorities that are missing (idempotent).
 
     Takes the model classes so the data migration can pass its historical models.

@@ -6,15 +6,18 @@ another region is "not found" (400 beside the field), never silently accepted.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.models import User
 from portal.permissions import can_read_id_numbers
+from portal.typing import request_user
 from supervision.registry import services
 from supervision.registry.models import (
     Appointment,
@@ -34,19 +37,21 @@ from supervision.registry.models import (
 )
 from supervision.registry.selectors import scoped
 
+M = TypeVar("M", bound=Model)
 
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField[M]):
     """A primary key looked up among the records the requesting user may see."""
 
-    def get_queryset(self) -> Any:
-        qs = super().get_queryset()
+    def get_queryset(self) -> QuerySet[M]:
+        qs = cast("QuerySet[M]", super().get_queryset())  # every such field is given a queryset
         request = self.context.get("request")
         if request is None:
             return qs.none()
         return scoped(qs.model, request.user, qs)
 
 
-class RegionCodeField(serializers.SlugRelatedField):
+class RegionCodeField(serializers.SlugRelatedField[Region]):
     """A region by its GB/T 2260 code; an unknown code is refused beside the field in Chinese."""
 
     default_error_messages = {
@@ -60,22 +65,23 @@ class RegionCodeField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
 
-def _actor(serializer: serializers.BaseSerializer) -> Any:
-    return serializer.context["request"].user
+def _actor(serializer: serializers.BaseSerializer[Any]) -> User:
+    return request_user(serializer.context["request"])
 
 
 # ---------------------------------------------------------------- regions and authorities
 
 
-class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent_id", read_only=True, allow_null=True)
+class RegionSerializer(serializers.ModelSerializer[Region]):
+    # the metaclass takes declared fields off the class, so this does not shadow Field.parent
+    parent = serializers.CharField(source="parent_id", read_only=True, allow_null=True)  # type: ignore[assignment]
 
     class Meta:
         model = Region
         fields = ("code", "name", "level", "parent", "full_name")
 
 
-class AuthoritySerializer(serializers.ModelSerializer):
+class AuthoritySerializer(serializers.ModelSerializer[Authority]):
     region = serializers.CharField(source="region_id", read_only=True)
 
     class Meta:
@@ -86,7 +92,7 @@ class AuthoritySerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------- enterprises, persons, appointments
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
     region = RegionCodeField()
 
     class Meta:
@@ -101,7 +107,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         return services.enterprise_update(actor=_actor(self), enterprise=instance, **validated_data)
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(serializers.ModelSerializer[Person]):
     """The ID number is written in full and read in full only by the authorised roles."""
 
     masked_id = serializers.CharField(read_only=True)
@@ -124,7 +130,7 @@ class PersonSerializer(serializers.ModelSerializer):
         return services.person_update(actor=_actor(self), person=instance, **validated_data)
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
+class AppointmentSerializer(serializers.ModelSerializer[Appointment]):
     person = ScopedPrimaryKeyRelatedField(queryset=Person.objects.all())
     enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     role = serializers.ChoiceField(choices=AppointmentRole.choices)
@@ -138,7 +144,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
         return services.appointment_create(actor=_actor(self), **validated_data)
 
 
-class AppointmentEndSerializer(serializers.Serializer):
+class AppointmentEndSerializer(serializers.Serializer[Any]):
     end = serializers.DateField(label=_("离任日期"))
     removed = serializers.BooleanField(label=_("依法免职"), default=False)
     reason = serializers.CharField(label=_("理由"), required=False, allow_blank=True, default="")
@@ -147,22 +153,24 @@ class AppointmentEndSerializer(serializers.Serializer):
 # ---------------------------------------------------------------- catalogue
 
 
-class StandardSerializer(serializers.ModelSerializer):
+class StandardSerializer(serializers.ModelSerializer[Standard]):
     class Meta:
         model = Standard
         fields = ("id", "code", "title", "mandatory")
 
 
-class CatalogueItemSerializer(serializers.ModelSerializer):
-    standard = serializers.SlugRelatedField(slug_field="code", read_only=True)
+class CatalogueItemSerializer(serializers.ModelSerializer[CatalogueItem]):
+    standard: serializers.SlugRelatedField[Standard] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = CatalogueItem
         fields = ("id", "seq", "name", "standard", "clause", "requirement", "unit")
 
 
-class ProductCategorySerializer(serializers.ModelSerializer):
-    standards = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+class ProductCategorySerializer(serializers.ModelSerializer[ProductCategory]):
+    standards: serializers.SlugRelatedField[Standard] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
     items = CatalogueItemSerializer(many=True, read_only=True)
 
     class Meta:
@@ -183,7 +191,7 @@ class ProductCategorySerializer(serializers.ModelSerializer):
         )
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(serializers.ModelSerializer[Product]):
     enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
 
     class Meta:
@@ -200,7 +208,7 @@ class ProductSerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------- licences
 
 
-class LicenceEventSerializer(serializers.ModelSerializer):
+class LicenceEventSerializer(serializers.ModelSerializer[LicenceEvent]):
     actor = serializers.CharField(source="actor.get_username", read_only=True)
 
     class Meta:
@@ -209,7 +217,7 @@ class LicenceEventSerializer(serializers.ModelSerializer):
         read_only_fields = ("created_at",)
 
 
-class LicenceEventInputSerializer(serializers.Serializer):
+class LicenceEventInputSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(
         label=_("事件"),
         choices=[
@@ -221,7 +229,7 @@ class LicenceEventInputSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("理由"), required=False, allow_blank=True, default="")
 
 
-class LicenceSerializer(serializers.ModelSerializer):
+class LicenceSerializer(serializers.ModelSerializer[Licence]):
     holder = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     products = ScopedPrimaryKeyRelatedField(queryset=Product.objects.all(), many=True, required=False)
     status = serializers.SerializerMethodField(label=_("当前状态"))
@@ -257,7 +265,7 @@ class LicenceSerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------- institutions
 
 
-class InstitutionSerializer(serializers.ModelSerializer):
+class InstitutionSerializer(serializers.ModelSerializer[Institution]):
     region = RegionCodeField()
 
     class Meta:

@@ -50,7 +50,7 @@ def _require_region(actor: User, region: Region | None, field: str) -> None:
     if region is None:
         return
     if not user_can_see_region(actor, region.code):
-        scope = actor.region.name if actor.region_id else _("（未绑定行政区划）")
+        scope = actor.region.name if actor.region is not None else _("（未绑定行政区划）")
         raise ValidationError(
             {
                 field: _("“%(region)s”不在您的管辖范围（%(scope)s）内，不能登记或修改该记录。")

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from portal.access import access_object, scope_to_region
 from portal.models import Role
 from portal.permissions import HasRole
+from portal.typing import request_user
 from supervision.spotchecks import imports, services
 from supervision.spotchecks import serializers as s
 from supervision.spotchecks.models import ImportBatch, Objection, Plan, Sample, Task
@@ -44,7 +45,7 @@ def _valid(serializer_class: Any, request: Request) -> dict[str, Any]:
     return dict(serializer.validated_data)
 
 
-class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Plan]):
     """抽查计划 (第十四条)."""
 
     serializer_class = s.PlanSerializer
@@ -55,11 +56,11 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(request=s.PlanCreateSerializer, responses={201: s.PlanSerializer, **ERRORS})
     def create(self, request: Request) -> Response:
-        plan = services.plan_create(actor=request.user, **_valid(s.PlanCreateSerializer, request))
+        plan = services.plan_create(actor=request_user(request), **_valid(s.PlanCreateSerializer, request))
         return Response(s.PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
-class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Task]):
     """抽查任务: assign (R1, R11), then record its sample or the refusal (R2, R3)."""
 
     serializer_class = s.TaskSerializer
@@ -80,7 +81,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=s.TaskCreateSerializer, responses={201: s.TaskSerializer, **ERRORS})
     def create(self, request: Request) -> Response:
-        task = services.task_create(actor=request.user, **_valid(s.TaskCreateSerializer, request))
+        task = services.task_create(actor=request_user(request), **_valid(s.TaskCreateSerializer, request))
         return Response(s.TaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.SampleRecordSerializer, responses={201: s.SampleDetailSerializer, **ERRORS})
@@ -88,14 +89,16 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def sample(self, request: Request, pk: str) -> Response:
         task = self.get_object()
         data = _valid(s.SampleRecordSerializer, request)
-        sample = services.sample_record(actor=request.user, task=task, **data)
+        sample = services.sample_record(actor=request_user(request), task=task, **data)
         return _sample_response(request, sample, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.RefusalSerializer, responses={201: s.SampleDetailSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def refusal(self, request: Request, pk: str) -> Response:
         task = self.get_object()
-        sample = services.sample_record_refusal(actor=request.user, task=task, **_valid(s.RefusalSerializer, request))
+        sample = services.sample_record_refusal(
+            actor=request_user(request), task=task, **_valid(s.RefusalSerializer, request)
+        )
         return _sample_response(request, sample, status.HTTP_201_CREATED)
 
 
@@ -104,7 +107,7 @@ def _sample_response(request: Request, sample: Sample, code: int = status.HTTP_2
     return Response(s.SampleDetailSerializer(annotated, context={"request": request}).data, status=code)
 
 
-class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Sample]):
     """样品: the sampling record, its report, review, notice, objections, with derived verdict and finality."""
 
     serializer_class = s.SampleListSerializer
@@ -112,7 +115,7 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_fields = ("refused", "task__plan", "task__category")
 
     def get_queryset(self) -> QuerySet[Sample]:
-        qs = samples_for(self.request.user, as_of=timezone.localdate())
+        qs = samples_for(request_user(self.request), as_of=timezone.localdate())
         final = self.request.query_params.get("final")
         if final in ("true", "1", "false", "0"):
             qs = qs.filter(is_final=final in ("true", "1"))
@@ -157,7 +160,7 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         sample = self.get_object()
         data = _valid(s.ItemsSaveSerializer, request)
         services.report_save_items(
-            actor=request.user,
+            actor=request_user(request),
             report=self._report(sample),
             items=[dict(i) for i in data["items"]],
             report_no=data.get("report_no", ""),
@@ -169,7 +172,7 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         sample = self.get_object()
-        services.report_submit(actor=request.user, report=self._report(sample))
+        services.report_submit(actor=request_user(request), report=self._report(sample))
         return _sample_response(request, sample)
 
     @extend_schema(request=None, responses={200: s.SampleDetailSerializer, **ERRORS})
@@ -177,7 +180,7 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def approve(self, request: Request, pk: str) -> Response:
         """Approve the report and notify the enterprise: the objection window opens today."""
         sample = self.get_object()
-        services.report_approve(actor=request.user, report=self._report(sample))
+        services.report_approve(actor=request_user(request), report=self._report(sample))
         return _sample_response(request, sample)
 
     @extend_schema(request=s.ReturnSerializer, responses={200: s.SampleDetailSerializer, **ERRORS})
@@ -185,7 +188,7 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def return_report(self, request: Request, pk: str) -> Response:
         sample = self.get_object()
         data = _valid(s.ReturnSerializer, request)
-        services.report_return(actor=request.user, report=self._report(sample), reason=data["reason"])
+        services.report_return(actor=request_user(request), report=self._report(sample), reason=data["reason"])
         return _sample_response(request, sample)
 
     @extend_schema(request=s.ObjectionFileSerializer, responses={201: s.ObjectionSerializer, **ERRORS})
@@ -194,7 +197,7 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """Record the enterprise's objection (within OBJECTION_DAYS days of the notice)."""
         sample = self.get_object()
         objection = services.objection_file(
-            actor=request.user, sample=sample, **_valid(s.ObjectionFileSerializer, request)
+            actor=request_user(request), sample=sample, **_valid(s.ObjectionFileSerializer, request)
         )
         return Response(s.ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
 
@@ -202,11 +205,13 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def custody(self, request: Request, pk: str) -> Response:
         sample = self.get_object()
-        row = services.custody_record(actor=request.user, sample=sample, **_valid(s.CustodySerializer, request))
+        row = services.custody_record(
+            actor=request_user(request), sample=sample, **_valid(s.CustodySerializer, request)
+        )
         return Response(s.CustodyOutSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
-class ObjectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ObjectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Objection]):
     """异议 and 复检 (R4)."""
 
     serializer_class = s.ObjectionSerializer
@@ -221,7 +226,7 @@ class ObjectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def withdraw(self, request: Request, pk: str) -> Response:
         objection = access_object(Objection.objects.all(), request.user, "sample__region", pk=pk)
         data = _valid(s.WithdrawSerializer, request)
-        objection = services.objection_withdraw(actor=request.user, objection=objection, reason=data["reason"])
+        objection = services.objection_withdraw(actor=request_user(request), objection=objection, reason=data["reason"])
         return Response(s.ObjectionSerializer(objection).data)
 
     @extend_schema(request=s.ReinspectionSerializer, responses={201: s.ObjectionSerializer, **ERRORS})
@@ -230,13 +235,13 @@ class ObjectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """Record the re-inspection of the retained sample; its verdict replaces the first and is final."""
         objection = access_object(Objection.objects.all(), request.user, "sample__region", pk=pk)
         services.reinspection_record(
-            actor=request.user, objection=objection, **_valid(s.ReinspectionSerializer, request)
+            actor=request_user(request), objection=objection, **_valid(s.ReinspectionSerializer, request)
         )
         objection.refresh_from_db()
         return Response(s.ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
 
 
-class ImportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ImportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[ImportBatch]):
     """Bulk import of a lab's item results: all rows commit or none; big files run in the worker."""
 
     serializer_class = s.ImportBatchSerializer
@@ -254,7 +259,7 @@ class ImportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=s.ImportUploadSerializer, responses={201: s.ImportBatchSerializer, **ERRORS})
     def create(self, request: Request) -> Response:
         data = _valid(s.ImportUploadSerializer, request)
-        batch = imports.import_results_start(actor=request.user, uploaded_file=data["file"])
+        batch = imports.import_results_start(actor=request_user(request), uploaded_file=data["file"])
         return Response(s.ImportBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

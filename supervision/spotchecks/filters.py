@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from supervision.registry.models import ProductCategory
-from supervision.spotchecks.models import Field, PlanLevel, Verdict
+from supervision.spotchecks.models import Field, PlanLevel, Sample, Task, TestReport, Verdict
 
 
 class TaskFilter(django_filters.FilterSet):
@@ -37,10 +37,10 @@ class TaskFilter(django_filters.FilterSet):
         empty_label=_("默认（最新）"),
     )
 
-    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_q(self, qs: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
         return qs.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc__iexact=value.strip()))
 
-    def filter_state(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_state(self, qs: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
         if value == "open":
             return qs.filter(sample__isnull=True)
         if value == "sampled":
@@ -73,7 +73,7 @@ class SampleFilter(django_filters.FilterSet):
         empty_label=_("默认"),
     )
 
-    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_q(self, qs: QuerySet[Sample], name: str, value: str) -> QuerySet[Sample]:
         value = value.strip()
         return qs.filter(
             Q(code__icontains=value) | Q(task__enterprise__name__icontains=value) | Q(product_name__icontains=value)
@@ -97,6 +97,6 @@ class ReportFilter(django_filters.FilterSet):
         empty_label=_("默认（先提交先审）"),
     )
 
-    def filter_q(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_q(self, qs: QuerySet[TestReport], name: str, value: str) -> QuerySet[TestReport]:
         value = value.strip()
         return qs.filter(Q(sample__code__icontains=value) | Q(sample__task__enterprise__name__icontains=value))

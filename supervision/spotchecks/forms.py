@@ -6,7 +6,8 @@ the page re-renders with everything the user typed.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,13 +18,13 @@ from portal.access import scope_to_region
 from portal.models import Role, User
 from supervision.registry.models import Enterprise, Institution, Product, ProductCategory
 from supervision.spotchecks import services
-from supervision.spotchecks.models import CustodyAction, Field, ItemVerdict, PlanLevel, Sample, Verdict
+from supervision.spotchecks.models import CustodyAction, Field, ItemVerdict, Plan, PlanLevel, Sample, Verdict
 from supervision.spotchecks.services import SAMPLE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class StaffChoiceField(forms.ModelMultipleChoiceField):
+class StaffChoiceField(forms.ModelMultipleChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
         label = obj.full_name or obj.username
         return _("%(name)s（%(id)s）") % {"name": label, "id": obj.enforcement_id} if obj.enforcement_id else label
@@ -54,48 +55,49 @@ class PlanForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, category_order: list[ProductCategory] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, category_order: Sequence[ProductCategory] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if category_order is not None:
             ids = [c.pk for c in category_order]
-            self.fields["categories"].queryset = ProductCategory.objects.filter(pk__in=ids)
+            categories = cast("forms.ModelMultipleChoiceField[ProductCategory]", self.fields["categories"])
+            categories.queryset = ProductCategory.objects.filter(pk__in=ids)
             labels = {c.pk: getattr(c, "choice_label", str(c)) for c in category_order}
-            self.fields["categories"].choices = [(pk, labels[pk]) for pk in ids]
+            categories.choices = [(pk, labels[pk]) for pk in ids]
 
 
 class TaskForm(forms.Form):
-    plan = forms.ModelChoiceField(label=_("抽查计划"), queryset=None)  # type: ignore[arg-type]
+    plan: forms.ModelChoiceField[Plan] = forms.ModelChoiceField(label=_("抽查计划"), queryset=None)
     field = forms.ChoiceField(label=_("抽查领域"), choices=[("", _("同计划"))] + list(Field.choices), required=False)
-    enterprise = forms.ModelChoiceField(label=_("受检单位"), queryset=None)  # type: ignore[arg-type]
-    producer = forms.ModelChoiceField(
+    enterprise: forms.ModelChoiceField[Enterprise] = forms.ModelChoiceField(label=_("受检单位"), queryset=None)
+    producer: forms.ModelChoiceField[Enterprise] = forms.ModelChoiceField(
         label=_("标称生产企业"), queryset=None, required=False, help_text=_("与受检单位不同时填写。")
-    )  # type: ignore[arg-type]
+    )
     shop_name = forms.CharField(label=_("店铺/平台名称"), max_length=120, required=False)
     shop_url = forms.URLField(label=_("网店地址"), required=False, assume_scheme="https")
     category = forms.ModelChoiceField(label=_("产品类别"), queryset=ProductCategory.objects.filter(in_catalogue=True))
-    product = forms.ModelChoiceField(label=_("产品"), queryset=None, required=False)  # type: ignore[arg-type]
+    product: forms.ModelChoiceField[Product] = forms.ModelChoiceField(label=_("产品"), queryset=None, required=False)
     institution = forms.ModelChoiceField(label=_("承检机构"), queryset=Institution.objects.all())
-    samplers = StaffChoiceField(label=_("抽样人员"), queryset=None, help_text=_("至少两名。"))  # type: ignore[arg-type]
+    samplers = StaffChoiceField(label=_("抽样人员"), queryset=None, help_text=_("至少两名。"))
     due_date = forms.DateField(label=_("完成期限"), required=False, widget=DATE_INPUT)
 
-    def __init__(self, *args: Any, user: User, plans: QuerySet, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, plans: QuerySet[Plan], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans
+        cast("forms.ModelChoiceField[Plan]", self.fields["plan"]).queryset = plans
         enterprises = scope_to_region(Enterprise.objects.all(), user)
-        self.fields["enterprise"].queryset = enterprises
-        self.fields["producer"].queryset = Enterprise.objects.all()
-        self.fields["product"].queryset = Product.objects.filter(enterprise__in=enterprises).select_related(
-            "enterprise"
-        )
-        self.fields["samplers"].queryset = inspectors_in_region(user)
+        cast("forms.ModelChoiceField[Enterprise]", self.fields["enterprise"]).queryset = enterprises
+        cast("forms.ModelChoiceField[Enterprise]", self.fields["producer"]).queryset = Enterprise.objects.all()
+        cast("forms.ModelChoiceField[Product]", self.fields["product"]).queryset = Product.objects.filter(
+            enterprise__in=enterprises
+        ).select_related("enterprise")
+        cast(StaffChoiceField, self.fields["samplers"]).queryset = inspectors_in_region(user)
 
 
-class SampleForm(forms.ModelForm):
+class SampleForm(forms.ModelForm[Sample]):
     """抽样单 (R2). The model's own checks are left to the service, the one home of the rule."""
 
     samplers = StaffChoiceField(
         label=_("抽样人员"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         help_text=_("至少两名持执法证的抽样人员。"),
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
@@ -109,7 +111,7 @@ class SampleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["samplers"].queryset = inspectors_in_region(user)
+        cast(StaffChoiceField, self.fields["samplers"]).queryset = inspectors_in_region(user)
         self.fields["sampled_on"].required = True
 
     def _post_clean(self) -> None:
@@ -123,7 +125,7 @@ class SampleForm(forms.ModelForm):
 class RefusalForm(forms.Form):
     """拒检 (第十五条): recorded with its witnesses."""
 
-    samplers = StaffChoiceField(label=_("抽样人员"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 5}))  # type: ignore[arg-type]
+    samplers = StaffChoiceField(label=_("抽样人员"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 5}))
     sampled_on = forms.DateField(label=_("日期"), widget=DATE_INPUT)
     witnesses = forms.CharField(
         label=_("见证人"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("姓名及身份，每行一人。")
@@ -141,7 +143,7 @@ class RefusalForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["samplers"].queryset = inspectors_in_region(user)
+        cast(StaffChoiceField, self.fields["samplers"]).queryset = inspectors_in_region(user)
 
 
 class CustodyForm(forms.Form):
@@ -197,7 +199,7 @@ class ItemRowForm(forms.Form):
                 self.fields[name].widget.attrs.update({"readonly": True, "tabindex": "-1"})
 
 
-class BaseItemFormSet(forms.BaseFormSet):
+class BaseItemFormSet(forms.BaseFormSet[ItemRowForm]):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         kwargs = super().get_form_kwargs(index)
         kwargs["locked"] = index is not None and index < len(self.initial or [])
@@ -211,7 +213,8 @@ class BaseItemFormSet(forms.BaseFormSet):
         return [i for i, row in enumerate(self.cleaned_data) if any(v not in (None, "") for v in row.values())]
 
 
-ItemFormSet = forms.formset_factory(ItemRowForm, formset=BaseItemFormSet, extra=0)
+# formset_factory returns a subclass of the formset it is given
+ItemFormSet = cast(type[BaseItemFormSet], forms.formset_factory(ItemRowForm, formset=BaseItemFormSet, extra=0))
 
 
 class ReturnForm(forms.Form):

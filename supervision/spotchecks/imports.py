@@ -20,13 +20,13 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from xml.etree.ElementTree import ParseError, fromstring, iterparse
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -335,7 +335,7 @@ def _sample_lookup(codes: set[str]) -> dict[str, dict[str, Any]]:
         for row in Sample.objects.filter(code__in=chunk).values(
             "code", "region_id", "refused", "sampled_on", "report__id", "report__status"
         ):
-            found[row["code"]] = row
+            found[row["code"]] = cast(dict[str, Any], row)
     return found
 
 
@@ -570,6 +570,11 @@ def _run(batch: ImportBatch) -> str:
 ITEM_COLUMNS = ("report", "seq", "name", "clause", "requirement", "measured", "unit", "verdict")
 
 
+def _column(name: str) -> str:
+    """The database column of a concrete field of ItemResult (get_field is typed for relations too)."""
+    return cast(str, cast("Field[Any, Any]", ItemResult._meta.get_field(name)).column)
+
+
 def _copy_items(reports: dict[str, ParsedReport]) -> None:
     """Insert the item rows with COPY: an order of magnitude faster than INSERTs for 100,000 rows."""
     buf = io.StringIO()
@@ -590,10 +595,10 @@ def _copy_items(reports: dict[str, ParsedReport]) -> None:
             )
     buf.seek(0)
     meta = ItemResult._meta
-    columns = ", ".join(meta.get_field(f).column for f in ITEM_COLUMNS)
+    columns = ", ".join(_column(f) for f in ITEM_COLUMNS)
     with connection.cursor() as cursor:
         # An empty unquoted CSV field is NULL to COPY; the text columns hold '' instead.
-        not_null = ", ".join(meta.get_field(f).column for f in ("name", "clause", "requirement", "measured", "unit"))
+        not_null = ", ".join(_column(f) for f in ("name", "clause", "requirement", "measured", "unit"))
         cursor.cursor.copy_expert(
             f"COPY {meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))", buf
         )

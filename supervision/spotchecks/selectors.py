@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -40,6 +40,32 @@ from supervision.spotchecks.models import (
 )
 
 PLANNING_YEARS = 3
+
+
+class PlanningCounts(TypedDict):
+    """The annotations of `planning_categories`."""
+
+    focus: bool
+    checks_recent: int
+    checks_year: int
+    checks_last_year: int
+    fails_recent: int
+
+
+class StandingVerdict(TypedDict):
+    """The annotations of `with_standing_verdict`."""
+
+    standing_verdict: str | None
+    is_final: bool
+    notified_on: dt.date | None
+    has_open_objection: bool
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    PlanningCategory: TypeAlias = WithAnnotations[ProductCategory, PlanningCounts]
+    SampleWithVerdict: TypeAlias = WithAnnotations[Sample, StandingVerdict]
 
 # The path from each spot-check record to the Region that scopes it (see portal.access).
 REGION_PATHS: dict[type[models.Model], str] = {
@@ -96,7 +122,7 @@ def sample_verdict(sample: Sample) -> str | None:
     reinspection = Reinspection.objects.filter(objection__sample=sample).order_by("-decided_on", "-id").first()
     if reinspection is not None:
         return reinspection.verdict
-    report = getattr(sample, "report", None)
+    report: TestReport | None = getattr(sample, "report", None)
     if report is not None and report.status == ReportStatus.APPROVED:
         return report.verdict
     return None
@@ -113,7 +139,7 @@ def sample_failed_items(sample: Sample) -> list[str]:
     return list(report.items.filter(verdict=ItemVerdict.FAIL).order_by("seq").values_list("name", flat=True))
 
 
-def planning_categories(*, user: User, year: int) -> models.QuerySet[ProductCategory]:
+def planning_categories(*, user: User, year: int) -> models.QuerySet[PlanningCategory]:
     """Catalogue categories for planning (第十四条): focus categories first, each with how often it
     was checked in the user's region in `year` and the PLANNING_YEARS-1 years before.
 
@@ -196,7 +222,7 @@ def _reinspection_verdict() -> Subquery:
     )
 
 
-def with_standing_verdict(qs: models.QuerySet[Sample], *, as_of: dt.date) -> models.QuerySet[Sample]:
+def with_standing_verdict(qs: models.QuerySet[Sample], *, as_of: dt.date) -> models.QuerySet[SampleWithVerdict]:
     """Annotate `standing_verdict` (as `selectors.sample_verdict`), `is_final` (as
     `selectors.final_samples`), `notified_on`, `has_open_objection`."""
     approved_verdict = Case(
@@ -216,7 +242,7 @@ def with_standing_verdict(qs: models.QuerySet[Sample], *, as_of: dt.date) -> mod
     )
 
 
-def samples_for(user: User, *, as_of: dt.date) -> models.QuerySet[Sample]:
+def samples_for(user: User, *, as_of: dt.date) -> models.QuerySet[SampleWithVerdict]:
     """Every sample the user may see, with its standing verdict and finality."""
     qs = scope_to_region(Sample.objects.all(), user).select_related(
         "task__plan", "task__enterprise", "task__category", "task__institution", "report"
@@ -224,7 +250,7 @@ def samples_for(user: User, *, as_of: dt.date) -> models.QuerySet[Sample]:
     return with_standing_verdict(qs, as_of=as_of).order_by("-sampled_on", "-id")
 
 
-def awaiting_objection_deadline(user: User, today: dt.date) -> models.QuerySet[Sample]:
+def awaiting_objection_deadline(user: User, today: dt.date) -> models.QuerySet[SampleWithVerdict]:
     """Approved and notified samples whose verdict is not yet final on `today`: inside the window,
     or held by an open objection (R4). `deadline` is the last day an objection may be filed."""
     qs = samples_for(user, as_of=today).filter(refused=False, report__status=ReportStatus.APPROVED, is_final=False)
@@ -234,7 +260,7 @@ def awaiting_objection_deadline(user: User, today: dt.date) -> models.QuerySet[S
     ).order_by("notified_on", "id")
 
 
-def final_results(user: User, today: dt.date) -> models.QuerySet[Sample]:
+def final_results(user: User, today: dt.date) -> models.QuerySet[SampleWithVerdict]:
     """Samples whose verdict is final on `today`, newest first, with `standing_verdict`."""
     return samples_for(user, as_of=today).filter(is_final=True)
 

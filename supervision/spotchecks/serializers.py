@@ -34,18 +34,18 @@ from supervision.spotchecks.models import (
 from supervision.spotchecks.selectors import objection_deadline, sample_failed_items
 
 
-def _pk(model: Any, **kw: Any) -> serializers.PrimaryKeyRelatedField:
+def _pk(model: Any, **kw: Any) -> serializers.PrimaryKeyRelatedField[Any]:
     return serializers.PrimaryKeyRelatedField(queryset=model._default_manager.all(), **kw)
 
 
-def _staff() -> serializers.PrimaryKeyRelatedField:
+def _staff() -> serializers.PrimaryKeyRelatedField[User]:
     return serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
 
 
 # ---------------------------------------------------------------- input
 
 
-class PlanCreateSerializer(serializers.Serializer):
+class PlanCreateSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=120, label=_("计划名称"))
     # a plain string (values listed) so the schema's enum name does not collide with the region level
     level = serializers.CharField(label=_("抽查级别"), help_text="national / provincial / city / county")
@@ -56,7 +56,7 @@ class PlanCreateSerializer(serializers.Serializer):
     authority = _pk(Authority, label=_("组织部门"))
 
 
-class TaskCreateSerializer(serializers.Serializer):
+class TaskCreateSerializer(serializers.Serializer[Any]):
     plan = _pk(Plan, label=_("抽查计划"))
     enterprise = _pk(Enterprise, label=_("受检单位"))
     category = _pk(ProductCategory, label=_("产品类别"))
@@ -70,7 +70,7 @@ class TaskCreateSerializer(serializers.Serializer):
     due_date = serializers.DateField(required=False, allow_null=True)
 
 
-class SampleRecordSerializer(serializers.Serializer):
+class SampleRecordSerializer(serializers.Serializer[Any]):
     samplers = serializers.ListField(child=_staff(), allow_empty=False, label=_("抽样人员"))
     sampled_on = serializers.DateField(label=_("抽样日期"))
     place_kind = serializers.ChoiceField(choices=PlaceKind.choices, required=False, allow_blank=True)
@@ -96,15 +96,16 @@ class SampleRecordSerializer(serializers.Serializer):
     unit_signatory = serializers.CharField(required=False, allow_blank=True, max_length=40)
 
 
-class RefusalSerializer(serializers.Serializer):
+class RefusalSerializer(serializers.Serializer[Any]):
     samplers = serializers.ListField(child=_staff(), allow_empty=False, label=_("抽样人员"))
     sampled_on = serializers.DateField(label=_("日期"))
     witnesses = serializers.CharField(label=_("见证人"))
     note = serializers.CharField(label=_("拒检情况"))
-    cost = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, default=0)
+    # the stubs want a Decimal default; the service takes the int 0 as it is (Decimal | int | str)
+    cost = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, default=0)  # type: ignore[arg-type]
 
 
-class CustodySerializer(serializers.Serializer):
+class CustodySerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=CustodyAction.choices)
     holder = serializers.CharField(max_length=120)
     at = serializers.DateTimeField()
@@ -113,7 +114,7 @@ class CustodySerializer(serializers.Serializer):
     photo = serializers.FileField(required=False, allow_null=True)
 
 
-class ItemInputSerializer(serializers.Serializer):
+class ItemInputSerializer(serializers.Serializer[Any]):
     """Parses one row; `services.clean_item` (the row validator of the page, the API and the import)
     checks it and answers 400 `{"items": {"<row>": {"<column>": [message]}}}`."""
 
@@ -126,47 +127,48 @@ class ItemInputSerializer(serializers.Serializer):
     verdict = serializers.CharField(allow_blank=True, help_text=_("pass/fail/na 或 合格/不合格/不适用"))
 
 
-class ItemsSaveSerializer(serializers.Serializer):
+class ItemsSaveSerializer(serializers.Serializer[Any]):
     items = ItemInputSerializer(many=True, allow_empty=True)
     report_no = serializers.CharField(required=False, allow_blank=True, default="")
     tested_on = serializers.DateField(required=False, allow_null=True)
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReturnSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(allow_blank=True, label=_("退回理由"))
 
 
-class ApproveSerializer(serializers.Serializer):
+class ApproveSerializer(serializers.Serializer[Any]):
     pass
 
 
-class ObjectionFileSerializer(serializers.Serializer):
+class ObjectionFileSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(allow_blank=True, label=_("异议理由"))
     filed_on = serializers.DateField(label=_("提出日期"))
 
 
-class WithdrawSerializer(serializers.Serializer):
+class WithdrawSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(allow_blank=True, label=_("撤回理由"))
 
 
-class ReinspectionSerializer(serializers.Serializer):
+class ReinspectionSerializer(serializers.Serializer[Any]):
     institution = _pk(Institution, label=_("复检机构"))
     decided_on = serializers.DateField(label=_("复检日期"))
     verdict = serializers.CharField(label=_("复检结论"), help_text="pass / fail")
     failed_items = serializers.CharField(required=False, allow_blank=True, default="")
     report_no = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
-    fee = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, default=0)
+    # the stubs want a Decimal default; the service takes the int 0 as it is (Decimal | int | str)
+    fee = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, default=0)  # type: ignore[arg-type]
     seal_photo = serializers.ImageField(required=False, allow_null=True)
 
 
-class ImportUploadSerializer(serializers.Serializer):
+class ImportUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(label=_("检验结果文件（CSV 或 XLSX）"))
 
 
 # ---------------------------------------------------------------- output
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(serializers.ModelSerializer[Plan]):
     level = serializers.CharField(read_only=True, help_text="national / provincial / city / county")
     level_display = serializers.CharField(source="get_level_display", read_only=True)
 
@@ -176,7 +178,7 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(serializers.ModelSerializer[Task]):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     sample = serializers.SerializerMethodField()
@@ -215,7 +217,7 @@ class TaskSerializer(serializers.ModelSerializer):
             return None
 
 
-class ItemResultSerializer(serializers.ModelSerializer):
+class ItemResultSerializer(serializers.ModelSerializer[ItemResult]):
     verdict = serializers.CharField(read_only=True, help_text="pass / fail / na（合格/不合格/不适用）")
 
     class Meta:
@@ -224,7 +226,7 @@ class ItemResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TestReportSerializer(serializers.ModelSerializer):
+class TestReportSerializer(serializers.ModelSerializer[TestReport]):
     items = ItemResultSerializer(many=True, read_only=True)
 
     class Meta:
@@ -247,7 +249,7 @@ class TestReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(serializers.ModelSerializer[Notice]):
     objection_deadline = serializers.SerializerMethodField()
 
     class Meta:
@@ -260,14 +262,14 @@ class NoticeSerializer(serializers.ModelSerializer):
         return objection_deadline(obj.notified_on)
 
 
-class ReinspectionSerializerOut(serializers.ModelSerializer):
+class ReinspectionSerializerOut(serializers.ModelSerializer[Reinspection]):
     class Meta:
         model = Reinspection
         fields = ("id", "institution", "decided_on", "verdict", "failed_items", "report_no", "fee")
         read_only_fields = fields
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
+class ObjectionSerializer(serializers.ModelSerializer[Objection]):
     reinspection = ReinspectionSerializerOut(read_only=True)
 
     class Meta:
@@ -276,14 +278,14 @@ class ObjectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CustodyOutSerializer(serializers.ModelSerializer):
+class CustodyOutSerializer(serializers.ModelSerializer[SampleCustody]):
     class Meta:
         model = SampleCustody
         fields = ("id", "action", "holder", "location", "at", "note", "photo")
         read_only_fields = fields
 
 
-class SampleListSerializer(serializers.ModelSerializer):
+class SampleListSerializer(serializers.ModelSerializer[Sample]):
     """A sample with its derived standing verdict and finality (R4), annotated by the selector."""
 
     enterprise_name = serializers.CharField(source="task.enterprise.name", read_only=True)
@@ -297,7 +299,7 @@ class SampleListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Sample
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "code",
             "task",
@@ -367,16 +369,17 @@ class SampleDetailSerializer(SampleListSerializer):
         return sample_failed_items(obj)
 
 
-class TimelineEntrySerializer(serializers.Serializer):
+class TimelineEntrySerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField()
     kind = serializers.CharField(help_text="audit / custody / notice")
-    label = serializers.CharField()
+    # the metaclass takes declared fields off the class, so this does not shadow Field.label
+    label = serializers.CharField()  # type: ignore[assignment]
     actor = serializers.CharField()
     clause = serializers.CharField()
     detail = serializers.CharField()
 
 
-class ImportBatchSerializer(serializers.ModelSerializer):
+class ImportBatchSerializer(serializers.ModelSerializer[ImportBatch]):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     error_count = serializers.SerializerMethodField()
 

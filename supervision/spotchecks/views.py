@@ -7,7 +7,7 @@ role here and again in its service (a 403). Rules live in supervision/spotchecks
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import segno
 from django.contrib import messages
@@ -27,6 +27,7 @@ from portal.access import scope_to_region
 from portal.errors import location_of
 from portal.forms import attach_service_errors
 from portal.models import Role, User
+from portal.typing import AuthedHttpRequest
 from supervision.registry.models import CatalogueItem
 from supervision.spotchecks import imports, selectors, services
 from supervision.spotchecks.filters import ReportFilter, SampleFilter, TaskFilter
@@ -58,6 +59,9 @@ from supervision.spotchecks.models import (
 )
 from supervision.spotchecks.selectors import objection_deadline, sample_failed_items, sample_verdict
 
+if TYPE_CHECKING:
+    from supervision.spotchecks.selectors import PlanningCategory
+
 T = TypeVar("T")
 
 ORGANISER_ROLES = (Role.OFFICIAL, Role.REVIEWER, Role.ADMINISTRATOR)
@@ -78,7 +82,7 @@ def _act(form: BaseForm, act: Callable[[], T]) -> T | None:
         return None
 
 
-def paginate(request: HttpRequest, qs: QuerySet | list, per_page: int = PAGE_SIZE) -> tuple[Page, str]:
+def paginate(request: HttpRequest, qs: QuerySet[Any] | list[Any], per_page: int = PAGE_SIZE) -> tuple[Page[Any], str]:
     """A page of the list plus the query string (without `page`) that keeps filters and sorting."""
     page = Paginator(qs, per_page).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -113,7 +117,7 @@ def _report(sample: Sample) -> TestReport | None:
 
 
 @login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthedHttpRequest) -> HttpResponse:
     plans = scope_to_region(Plan.objects.all(), request.user).select_related("authority").prefetch_related("categories")
     page, query = paginate(request, plans)
     return render(
@@ -123,7 +127,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _planning_categories(user: User, year: int) -> list:
+def _planning_categories(user: User, year: int) -> list[PlanningCategory]:
     """Catalogue categories, focus first, each labelled with how often it was checked (第十四条)."""
     categories = list(selectors.planning_categories(user=user, year=year))
     for c in categories:
@@ -137,7 +141,8 @@ def _planning_categories(user: User, year: int) -> list:
             if getattr(c, flag)
         ]
         focus = _("【重点：%(flags)s】") % {"flags": "·".join(flags)} if flags else ""
-        c.choice_label = _("%(focus)s%(name)s（近三年抽查 %(recent)s 次，本年 %(year)s 次）") % {
+        # choice_label is read by PlanForm
+        c.choice_label = _("%(focus)s%(name)s（近三年抽查 %(recent)s 次，本年 %(year)s 次）") % {  # type: ignore[attr-defined]
             "focus": focus,
             "name": c.name,
             "recent": c.checks_recent,
@@ -147,7 +152,7 @@ def _planning_categories(user: User, year: int) -> list:
 
 
 @login_required
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthedHttpRequest) -> HttpResponse:
     require_role(request.user, *ORGANISER_ROLES)
     authority = getattr(request.user.region, "authority", None) if request.user.region else None
     raw_year = request.POST.get("year") or request.GET.get("year") or ""
@@ -170,7 +175,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- tasks (R1, R11)
 
 
-def _task_list(request: HttpRequest, qs: QuerySet[Task], *, mine: bool) -> HttpResponse:
+def _task_list(request: AuthedHttpRequest, qs: QuerySet[Task], *, mine: bool) -> HttpResponse:
     filterset = TaskFilter(request.GET or None, queryset=qs)
     page, query = paginate(request, filterset.qs)
     return render(
@@ -188,18 +193,18 @@ def _task_list(request: HttpRequest, qs: QuerySet[Task], *, mine: bool) -> HttpR
 
 
 @login_required
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: AuthedHttpRequest) -> HttpResponse:
     return _task_list(request, _tasks(request.user), mine=False)
 
 
 @login_required
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: AuthedHttpRequest) -> HttpResponse:
     qs = selectors.tasks_for(request.user, pending_only=False).select_related("sample")
     return _task_list(request, qs, mine=True)
 
 
 @login_required
-def task_create(request: HttpRequest) -> HttpResponse:
+def task_create(request: AuthedHttpRequest) -> HttpResponse:
     require_role(request.user, *ORGANISER_ROLES)
     plans = scope_to_region(Plan.objects.all(), request.user)
     initial = {"plan": request.GET.get("plan")}
@@ -225,7 +230,7 @@ def _open_task(user: User, task_id: int) -> Task:
 
 
 @login_required
-def sample_record(request: HttpRequest, task_id: int) -> HttpResponse:
+def sample_record(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     task = get_object_or_404(_tasks(request.user), pk=task_id)
     existing = Sample.objects.filter(task=task).first()
     if existing is not None:
@@ -258,7 +263,7 @@ def sample_record(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 @login_required
-def sample_refusal(request: HttpRequest, task_id: int) -> HttpResponse:
+def sample_refusal(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     require_role(request.user, Role.INSPECTOR)
     task = _open_task(request.user, task_id)
     initial = {"samplers": list(task.samplers.values_list("pk", flat=True)), "sampled_on": timezone.localdate()}
@@ -289,7 +294,7 @@ def _qr_svg(request: HttpRequest, sample: Sample, scale: int = 3) -> str:
     )
 
 
-def _sample_context(request: HttpRequest, sample: Sample) -> dict[str, Any]:
+def _sample_context(request: AuthedHttpRequest, sample: Sample) -> dict[str, Any]:
     today = timezone.localdate()
     report = _report(sample)
     notice = sample.notices.order_by("-notified_on", "-id").first()
@@ -331,25 +336,27 @@ def _sample_context(request: HttpRequest, sample: Sample) -> dict[str, Any]:
 
 
 @login_required
-def sample_detail(request: HttpRequest, code: str) -> HttpResponse:
+def sample_detail(request: AuthedHttpRequest, code: str) -> HttpResponse:
     sample = _sample(request.user, code)
     return render(request, "spotchecks/sample_detail.html", _sample_context(request, sample))
 
 
 @login_required
-def sample_label(request: HttpRequest, code: str) -> HttpResponse:
+def sample_label(request: AuthedHttpRequest, code: str) -> HttpResponse:
     sample = _sample(request.user, code)
     return render(request, "spotchecks/sample_label.html", {"sample": sample, "qr_svg": _qr_svg(request, sample, 5)})
 
 
 @login_required
 @require_POST
-def custody_add(request: HttpRequest, code: str) -> HttpResponse:
+def custody_add(request: AuthedHttpRequest, code: str) -> HttpResponse:
     require_role(request.user, Role.INSPECTOR, Role.REVIEWER)
     sample = _sample(request.user, code)
     form = CustodyForm(request.POST, request.FILES)
-    if form.is_valid() and _act(
-        form, lambda: services.custody_record(actor=request.user, sample=sample, **form.cleaned_data)
+    if (
+        form.is_valid()
+        and _act(form, lambda: services.custody_record(actor=request.user, sample=sample, **form.cleaned_data))
+        is not None
     ):
         messages.success(request, _("样品流转记录已保存。"))
         return redirect(reverse("supervision:sample-detail", args=[sample.code]) + "#custody")
@@ -377,7 +384,7 @@ def _catalogue_rows(sample: Sample) -> list[dict[str, str]]:
 
 
 @login_required
-def report_entry(request: HttpRequest, code: str) -> HttpResponse:
+def report_entry(request: AuthedHttpRequest, code: str) -> HttpResponse:
     require_role(request.user, Role.INSPECTOR)
     sample = _sample(request.user, code)
     if sample.refused:
@@ -442,7 +449,7 @@ def _attach_report_errors(header: ReportHeaderForm, formset: Any, exc: Validatio
         for error in errors:
             location = location_of(error)
             if len(location) == 2 and isinstance(location[0], int) and 1 <= location[0] <= len(sent):
-                row, column = location
+                row, column = location[0], location[1]  # row narrowed to int above
                 form = formset.forms[sent[row - 1]]
                 form.add_error(column if column in form.fields else None, error.messages)
             else:
@@ -450,7 +457,7 @@ def _attach_report_errors(header: ReportHeaderForm, formset: Any, exc: Validatio
 
 
 @login_required
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthedHttpRequest) -> HttpResponse:
     require_role(request.user, Role.REVIEWER)
     filterset = ReportFilter(request.GET or None, queryset=selectors.awaiting_review(request.user))
     page, query = paginate(request, filterset.qs)
@@ -458,7 +465,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_review(request: HttpRequest, code: str) -> HttpResponse:
+def report_review(request: AuthedHttpRequest, code: str) -> HttpResponse:
     require_role(request.user, Role.REVIEWER)
     sample = _sample(request.user, code)
     report = _report(sample)
@@ -486,7 +493,7 @@ def report_review(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def objection_create(request: HttpRequest, code: str) -> HttpResponse:
+def objection_create(request: AuthedHttpRequest, code: str) -> HttpResponse:
     require_role(request.user, Role.REVIEWER)
     sample = _sample(request.user, code)
     form = ObjectionForm(request.POST or None, initial={"filed_on": timezone.localdate()})
@@ -494,6 +501,7 @@ def objection_create(request: HttpRequest, code: str) -> HttpResponse:
         request.method == "POST"
         and form.is_valid()
         and _act(form, lambda: services.objection_file(actor=request.user, sample=sample, **form.cleaned_data))
+        is not None
     ):
         messages.success(request, _("异议已登记，该样品结论在复检前不作为最终结论。"))
         return redirect("supervision:sample-detail", code=sample.code)
@@ -517,7 +525,7 @@ def _objection(user: User, pk: int) -> Objection:
 
 
 @login_required
-def objection_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, Role.REVIEWER)
     objection = _objection(request.user, pk)
     form = WithdrawForm(request.POST or None)
@@ -530,7 +538,7 @@ def objection_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def reinspection_create(request: HttpRequest, pk: int) -> HttpResponse:
+def reinspection_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, Role.REVIEWER)
     objection = _objection(request.user, pk)
     form = ReinspectionForm(request.POST or None, request.FILES or None, initial={"decided_on": timezone.localdate()})
@@ -540,6 +548,7 @@ def reinspection_create(request: HttpRequest, pk: int) -> HttpResponse:
         and _act(
             form, lambda: services.reinspection_record(actor=request.user, objection=objection, **form.cleaned_data)
         )
+        is not None
     ):
         messages.success(request, _("复检结论已记录，为最终结论。"))
         return redirect("supervision:sample-detail", code=objection.sample.code)
@@ -549,7 +558,7 @@ def reinspection_create(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- lists
 
 
-def _sample_list(request: HttpRequest, qs: QuerySet[Sample], *, title: str, kind: str) -> HttpResponse:
+def _sample_list(request: AuthedHttpRequest, qs: QuerySet[Sample], *, title: str, kind: str) -> HttpResponse:
     filterset = SampleFilter(request.GET or None, queryset=qs)
     page, query = paginate(request, filterset.qs)
     rows = [
@@ -569,7 +578,7 @@ def _sample_list(request: HttpRequest, qs: QuerySet[Sample], *, title: str, kind
 
 
 @login_required
-def to_enter_list(request: HttpRequest) -> HttpResponse:
+def to_enter_list(request: AuthedHttpRequest) -> HttpResponse:
     qs = selectors.samples_for(request.user, as_of=timezone.localdate()).filter(
         refused=False, report__status__in=services.EDITABLE_REPORT_STATUSES
     )
@@ -577,13 +586,13 @@ def to_enter_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def awaiting_deadline_list(request: HttpRequest) -> HttpResponse:
+def awaiting_deadline_list(request: AuthedHttpRequest) -> HttpResponse:
     qs = selectors.awaiting_objection_deadline(request.user, timezone.localdate())
     return _sample_list(request, qs, title=_("异议期内的结果"), kind="window")
 
 
 @login_required
-def final_list(request: HttpRequest) -> HttpResponse:
+def final_list(request: AuthedHttpRequest) -> HttpResponse:
     qs = selectors.final_results(request.user, timezone.localdate())
     return _sample_list(request, qs, title=_("最终结果"), kind="final")
 
@@ -592,7 +601,7 @@ def final_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: AuthedHttpRequest) -> HttpResponse:
     require_role(request.user, Role.INSPECTOR)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -612,7 +621,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+def import_template(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     if fmt == "csv":
         content = imports.import_template_csv()
         response = HttpResponse(content, content_type="text/csv; charset=utf-8")
@@ -644,7 +653,7 @@ def _batch_state(batch: ImportBatch) -> dict[str, Any]:
 
 
 @login_required
-def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
+def import_batch(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request.user, pk)
     return render(
         request,
@@ -655,5 +664,5 @@ def import_batch(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+def import_progress(request: AuthedHttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(_batch_state(_batch(request.user, pk)))
