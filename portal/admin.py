@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_audit import AuditedAdminMixin
 from portal.models import ACTS, AuditEvent, Role, User
-from portal.permissions import ADMINISTRATORS
+from portal.permissions import ADMINISTRATORS, AUDIT_READERS
 
 
 @admin.register(User)
@@ -77,7 +77,7 @@ class ActionFilter(admin.SimpleListFilter):
 class AuditEventAdmin(AuditedAdminMixin[AuditEvent], admin.ModelAdmin[AuditEvent]):
     """The audit trail can be read, filtered and searched, never written or deleted."""
 
-    view_roles = (Role.ADMINISTRATOR, Role.OFFICIAL)
+    view_roles = AUDIT_READERS
     write_roles = ()
     allow_add = False
     allow_delete = False

@@ -19,6 +19,15 @@ REGISTRY_EDITORS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.INSPECTOR, Role.RE
 LICENCE_EDITORS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.ENFORCEMENT)
 # The catalogue, standards, institutions and accounts: administrators only.
 ADMINISTRATORS: tuple[str, ...] = (Role.ADMINISTRATOR,)
+# Spot checks (第十四条): who plans and assigns, who samples and enters results, who reviews, who
+# records custody, and who may use the spot-check pages and API at all.
+PLANNERS: tuple[str, ...] = (Role.REVIEWER, Role.OFFICIAL, Role.ADMINISTRATOR)
+SAMPLERS: tuple[str, ...] = (Role.INSPECTOR,)
+REVIEWERS: tuple[str, ...] = (Role.REVIEWER,)
+CUSTODIANS: tuple[str, ...] = (Role.INSPECTOR, Role.REVIEWER)
+SPOTCHECK_STAFF: tuple[str, ...] = (Role.INSPECTOR, Role.REVIEWER, Role.OFFICIAL, Role.ADMINISTRATOR)
+# The audit trail in the admin: administrators and officials.
+AUDIT_READERS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.OFFICIAL)
 # Quarterly announcements and corrections (第十四条、第二十一条): officials and administrators.
 PUBLISHERS: tuple[str, ...] = (Role.OFFICIAL, Role.ADMINISTRATOR)
 # Who may read a resident ID number in full (the authorised staff view).

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from portal.access import scope_to_region
-from portal.models import Role
+from portal.permissions import PLANNERS, PUBLISHERS, REVIEWERS, SAMPLERS
 from portal.typing import AuthedHttpRequest
 from supervision.spotchecks import selectors as spotcheck_selectors
 from supervision.spotchecks.models import ReportStatus, TestReport
@@ -16,12 +16,13 @@ def staff_home(request: AuthedHttpRequest) -> HttpResponse:
     """The staff dashboard: what waits for this user, by role, with links to each list."""
     user = request.user
     today = timezone.localdate()
-    is_inspector = user.has_role(Role.INSPECTOR)
-    is_reviewer = user.has_role(Role.REVIEWER)
+    is_inspector = user.has_role(*SAMPLERS)
+    is_reviewer = user.has_role(*REVIEWERS)
     context = {
         "is_inspector": is_inspector,
         "is_reviewer": is_reviewer,
-        "is_organiser": user.has_role(Role.OFFICIAL, Role.REVIEWER, Role.ADMINISTRATOR),
+        "is_organiser": user.has_role(*PLANNERS),
+        "is_publisher": user.has_role(*PUBLISHERS),
         "my_tasks": spotcheck_selectors.tasks_for(user).count() if is_inspector else None,
         "to_enter": scope_to_region(
             TestReport.objects.filter(status__in=EDITABLE_REPORT_STATUSES, sample__refused=False),

@@ -23,15 +23,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from portal.access import access_object, scope_to_region
-from portal.models import Role
-from portal.permissions import HasRole
+from portal.permissions import SAMPLERS, SPOTCHECK_STAFF, HasRole
 from portal.typing import request_user
 from supervision.spotchecks import imports, services
 from supervision.spotchecks import serializers as s
 from supervision.spotchecks.models import ImportBatch, Objection, Plan, Sample, Task
 from supervision.spotchecks.selectors import sample_timeline, samples_for, with_standing_verdict
 
-STAFF_WRITERS = (Role.INSPECTOR, Role.REVIEWER, Role.OFFICIAL, Role.ADMINISTRATOR)
 ERRORS = {
     400: OpenApiResponse(description="字段错误"),
     403: OpenApiResponse(description="角色无权操作"),
@@ -49,7 +47,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     """抽查计划 (第十四条)."""
 
     serializer_class = s.PlanSerializer
-    permission_classes = [HasRole(*STAFF_WRITERS)]
+    permission_classes = [HasRole(*SPOTCHECK_STAFF)]
 
     def get_queryset(self) -> QuerySet[Plan]:
         return scope_to_region(Plan.objects.prefetch_related("categories"), self.request.user)
@@ -64,7 +62,7 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Task]):
     """抽查任务: assign (R1, R11), then record its sample or the refusal (R2, R3)."""
 
     serializer_class = s.TaskSerializer
-    permission_classes = [HasRole(*STAFF_WRITERS)]
+    permission_classes = [HasRole(*SPOTCHECK_STAFF)]
     filterset_fields = ("plan", "compulsory", "category")
 
     def get_queryset(self) -> QuerySet[Task]:
@@ -111,7 +109,7 @@ class SampleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Sample]):
     """样品: the sampling record, its report, review, notice, objections, with derived verdict and finality."""
 
     serializer_class = s.SampleListSerializer
-    permission_classes = [HasRole(*STAFF_WRITERS)]
+    permission_classes = [HasRole(*SPOTCHECK_STAFF)]
     filterset_fields = ("refused", "task__plan", "task__category")
 
     def get_queryset(self) -> QuerySet[Sample]:
@@ -215,7 +213,7 @@ class ObjectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Objection]
     """异议 and 复检 (R4)."""
 
     serializer_class = s.ObjectionSerializer
-    permission_classes = [HasRole(*STAFF_WRITERS)]
+    permission_classes = [HasRole(*SPOTCHECK_STAFF)]
     filterset_fields = ("status", "sample")
 
     def get_queryset(self) -> QuerySet[Objection]:
@@ -245,7 +243,7 @@ class ImportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[ImportBatch])
     """Bulk import of a lab's item results: all rows commit or none; big files run in the worker."""
 
     serializer_class = s.ImportBatchSerializer
-    permission_classes = [HasRole(Role.INSPECTOR)]
+    permission_classes = [HasRole(*SAMPLERS)]
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[ImportBatch]:

@@ -15,7 +15,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import scope_to_region
-from portal.models import Role, User
+from portal.models import User
+from portal.permissions import SAMPLERS
 from supervision.registry.models import Enterprise, Institution, Product, ProductCategory
 from supervision.spotchecks import services
 from supervision.spotchecks.models import CustodyAction, Field, ItemVerdict, Plan, PlanLevel, Sample, Verdict
@@ -31,7 +32,7 @@ class StaffChoiceField(forms.ModelMultipleChoiceField[User]):
 
 
 def inspectors_in_region(user: User) -> QuerySet[User]:
-    return scope_to_region(User.objects.filter(roles__contains=[Role.INSPECTOR], is_active=True), user).order_by(
+    return scope_to_region(User.objects.filter(roles__overlap=list(SAMPLERS), is_active=True), user).order_by(
         "full_name", "username"
     )
 

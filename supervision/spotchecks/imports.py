@@ -33,7 +33,8 @@ from django.utils.translation import gettext as _
 from portal.access import region_prefix
 from portal.audit import audit_record
 from portal.jobs import enqueue
-from portal.models import AuditAction, AuditEvent, Role, User
+from portal.models import AuditAction, AuditEvent, User
+from portal.permissions import SAMPLERS
 from supervision.spotchecks.models import ImportBatch, ImportStatus, ItemResult, ItemVerdict, Sample, TestReport
 from supervision.spotchecks.services import (
     EDITABLE_REPORT_STATUSES,
@@ -449,7 +450,7 @@ def validate_rows(
 
 def import_results_start(*, actor: User, uploaded_file: Any, inline: bool | None = None) -> ImportBatch:
     """Accept an uploaded results file; run it now if small (or `inline=True`), else in the worker."""
-    if not actor.is_authenticated or not actor.has_role(Role.INSPECTOR):
+    if not actor.is_authenticated or not actor.has_role(*SAMPLERS):
         raise PermissionDenied(_("只有抽样/检验人员可以导入检验结果。"))
     if actor.region_id is None:
         raise PermissionDenied(_("您的账户未绑定行政区划，不能导入。"))
@@ -527,7 +528,7 @@ def _fail(batch: ImportBatch, errors: list[dict[str, Any]]) -> str:
 def _run(batch: ImportBatch) -> str:
     actor = batch.uploaded_by
     prefix = region_prefix(actor)
-    if prefix is None or not actor.has_role(Role.INSPECTOR):
+    if prefix is None or not actor.has_role(*SAMPLERS):
         return _fail(batch, [{"line": None, "column": "", "message": _("上传人已无导入权限。")}])
     with batch.file.open("rb") as fh:
         try:

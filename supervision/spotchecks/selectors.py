@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from portal.access import region_prefix, register_region_path, scope_to_region
-from portal.models import AuditEvent, Role, User, action_label
+from portal.models import AuditEvent, User, action_label
+from portal.permissions import PLANNERS, SAMPLERS
 from supervision.registry.models import ProductCategory
 from supervision.spotchecks.models import (
     ImportBatch,
@@ -184,7 +185,7 @@ def tasks_for(user: User, *, pending_only: bool = True) -> models.QuerySet[Task]
     `sampled` tells whether the sampling record exists; pending first, by due date.
     """
     qs = scope_to_region(Task.objects.all(), user)
-    if user.has_role(Role.INSPECTOR) and not user.has_role(Role.REVIEWER, Role.OFFICIAL, Role.ADMINISTRATOR):
+    if user.has_role(*SAMPLERS) and not user.has_role(*PLANNERS):
         qs = qs.filter(samplers=user)
     qs = qs.annotate(sampled=Exists(Sample.objects.filter(task=OuterRef("pk"))))
     if pending_only:

@@ -37,7 +37,8 @@ from django.utils.translation import gettext_noop
 from portal.access import user_can_see_region
 from portal.audit import audit_record, snapshot
 from portal.errors import located
-from portal.models import AuditAction, Role, User
+from portal.models import AuditAction, User
+from portal.permissions import CUSTODIANS, PLANNERS, REVIEWERS, SAMPLERS
 from supervision.registry.models import Authority, Enterprise, Institution, Product, ProductCategory
 from supervision.spotchecks.models import (
     LEVEL_RANK,
@@ -65,9 +66,6 @@ CLAUSE_INTERMEDIARY = "第十三条"
 CLAUSE_REFUSAL = "第十五条"
 CLAUSE_OBJECTION = "第十四条（异议复检）"
 
-PLANNER_ROLES = (Role.REVIEWER, Role.OFFICIAL, Role.ADMINISTRATOR)
-SAMPLING_ROLES = (Role.INSPECTOR,)
-REVIEW_ROLES = (Role.REVIEWER,)
 
 # Fields of a sampling record an inspector may fill in (R2); everything else is set by the act.
 SAMPLE_FIELDS = (
@@ -254,7 +252,7 @@ def plan_create(
     authority: Authority,
 ) -> Plan:
     # 国发〔1999〕24号 第十四条: spot checks follow the published catalogue, production and circulation alike.
-    _require_role(actor, PLANNER_ROLES, _("只有审核人员或领导可以制定抽查计划。"))
+    _require_role(actor, PLANNERS, _("只有审核人员或领导可以制定抽查计划。"))
     _require_region(actor, authority.region_id)
     errors: dict[str, str] = {}
     title = (title or "").strip()
@@ -404,7 +402,7 @@ def task_create(
     today: dt.date | None = None,
 ) -> Task:
     today = _today(today)
-    _require_role(actor, PLANNER_ROLES, _("只有审核人员或领导可以下达抽查任务。"))
+    _require_role(actor, PLANNERS, _("只有审核人员或领导可以下达抽查任务。"))
     _require_region(actor, plan.region_id)
     _require_region(actor, enterprise.region_id)
     errors: dict[str, str] = {}
@@ -501,7 +499,7 @@ def _next_sample_code(region_code: str, day: dt.date) -> str:
 
 
 def _sampling_guards(actor: User, task: Task, sampled_on: dt.date) -> dict[str, str]:
-    _require_role(actor, SAMPLING_ROLES, _("只有抽样/检验人员可以填写抽样单。"))
+    _require_role(actor, SAMPLERS, _("只有抽样/检验人员可以填写抽样单。"))
     _require_region(actor, task.region_id)
     # Two inspectors saving the same task at once would both pass the check below and one would
     # hit the one-sample-per-task constraint (a 500): lock the task row first.
@@ -672,7 +670,7 @@ def custody_record(
     photo: Any = None,
 ) -> SampleCustody:
     # 国发〔1999〕24号 第十四条 (R2): the sample is traced from the unit to the lab and the retained half kept sealed.
-    _require_role(actor, (Role.INSPECTOR, Role.REVIEWER), _("只有抽样/检验人员或审核人员可以记录样品流转。"))
+    _require_role(actor, CUSTODIANS, _("只有抽样/检验人员或审核人员可以记录样品流转。"))
     _require_region(actor, sample.region_id)
     errors: dict[str, str] = {}
     if action not in CustodyAction.values:
@@ -826,7 +824,7 @@ def report_save_items(
     attachment: Any = None,
 ) -> TestReport:
     # 国发〔1999〕24号 第十四条 (R4): the verdict follows from the items against the standard's clauses.
-    _require_role(actor, SAMPLING_ROLES, _("只有抽样/检验人员可以填写检验结果。"))
+    _require_role(actor, SAMPLERS, _("只有抽样/检验人员可以填写检验结果。"))
     report = TestReport.objects.select_for_update().select_related("sample").get(pk=report.pk)
     _require_region(actor, report.sample.region_id)
     _editable(report)
@@ -877,7 +875,7 @@ def report_save_items(
 @transaction.atomic
 def report_submit(*, actor: User, report: TestReport) -> TestReport:
     # 国发〔1999〕24号 第十四条 (R4): the tester submits the report for review by another person.
-    _require_role(actor, SAMPLING_ROLES, _("只有抽样/检验人员可以提交检验报告。"))
+    _require_role(actor, SAMPLERS, _("只有抽样/检验人员可以提交检验报告。"))
     report = TestReport.objects.select_for_update().select_related("sample").get(pk=report.pk)
     _require_region(actor, report.sample.region_id)
     _editable(report)
@@ -901,7 +899,7 @@ def report_submit(*, actor: User, report: TestReport) -> TestReport:
 
 
 def _submitted_for_review(actor: User, report: TestReport) -> TestReport:
-    _require_role(actor, REVIEW_ROLES, _("只有审核人员可以审核检验报告。"))
+    _require_role(actor, REVIEWERS, _("只有审核人员可以审核检验报告。"))
     report = (
         TestReport.objects.select_for_update(of=("self",))
         .select_related("sample__task__enterprise", "sample__task__category")
@@ -1022,7 +1020,7 @@ def latest_notice(sample: Sample) -> Notice | None:
 @transaction.atomic
 def objection_file(*, actor: User, sample: Sample, reason: str, filed_on: dt.date) -> Objection:
     # 国发〔1999〕24号 第十四条 (R4 异议): within OBJECTION_DAYS days of the notice.
-    _require_role(actor, REVIEW_ROLES, _("只有审核人员可以登记异议。"))
+    _require_role(actor, REVIEWERS, _("只有审核人员可以登记异议。"))
     # Lock the sample so two clerks cannot both open an objection on it.
     sample = Sample.objects.select_for_update().get(pk=sample.pk)
     _require_region(actor, sample.region_id)
@@ -1068,7 +1066,7 @@ def objection_file(*, actor: User, sample: Sample, reason: str, filed_on: dt.dat
 @transaction.atomic
 def objection_withdraw(*, actor: User, objection: Objection, reason: str) -> Objection:
     # 国发〔1999〕24号 第十四条 (R4): the applicant withdraws; the first verdict stands once the window has passed.
-    _require_role(actor, REVIEW_ROLES, _("只有审核人员可以登记撤回异议。"))
+    _require_role(actor, REVIEWERS, _("只有审核人员可以登记撤回异议。"))
     objection = Objection.objects.select_for_update().select_related("sample").get(pk=objection.pk)
     _require_region(actor, objection.sample.region_id)
     if objection.status != ObjectionStatus.OPEN:
@@ -1106,7 +1104,7 @@ def reinspection_record(
     # 国发〔1999〕24号 第十四条 (R4 复检): the retained sample is re-tested after its seals are checked;
     # the result replaces the first verdict and is final. Fee: the applicant bears it only if the
     # re-inspection confirms the first result.
-    _require_role(actor, REVIEW_ROLES, _("只有审核人员可以记录复检结果。"))
+    _require_role(actor, REVIEWERS, _("只有审核人员可以记录复检结果。"))
     objection = (
         Objection.objects.select_for_update(of=("self",))
         .select_related("sample__task__category", "sample__task__enterprise", "sample__report__institution")

@@ -26,7 +26,8 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.access import scope_to_region
 from portal.errors import location_of
 from portal.forms import attach_service_errors
-from portal.models import Role, User
+from portal.models import User
+from portal.permissions import CUSTODIANS, PLANNERS, REVIEWERS, SAMPLERS
 from portal.typing import AuthedHttpRequest
 from supervision.registry.models import CatalogueItem
 from supervision.spotchecks import imports, selectors, services
@@ -64,7 +65,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-ORGANISER_ROLES = (Role.OFFICIAL, Role.REVIEWER, Role.ADMINISTRATOR)
 PAGE_SIZE = 25
 
 
@@ -123,7 +123,7 @@ def plan_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "spotchecks/plan_list.html",
-        {"page": page, "query": query, "can_create": request.user.has_role(*ORGANISER_ROLES)},
+        {"page": page, "query": query, "can_create": request.user.has_role(*PLANNERS)},
     )
 
 
@@ -153,7 +153,7 @@ def _planning_categories(user: User, year: int) -> list[PlanningCategory]:
 
 @login_required
 def plan_create(request: AuthedHttpRequest) -> HttpResponse:
-    require_role(request.user, *ORGANISER_ROLES)
+    require_role(request.user, *PLANNERS)
     authority = getattr(request.user.region, "authority", None) if request.user.region else None
     raw_year = request.POST.get("year") or request.GET.get("year") or ""
     year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else timezone.localdate().year
@@ -186,8 +186,8 @@ def _task_list(request: AuthedHttpRequest, qs: QuerySet[Task], *, mine: bool) ->
             "page": page,
             "query": query,
             "mine": mine,
-            "can_create": request.user.has_role(*ORGANISER_ROLES),
-            "can_sample": request.user.has_role(Role.INSPECTOR),
+            "can_create": request.user.has_role(*PLANNERS),
+            "can_sample": request.user.has_role(*SAMPLERS),
         },
     )
 
@@ -205,7 +205,7 @@ def my_tasks(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def task_create(request: AuthedHttpRequest) -> HttpResponse:
-    require_role(request.user, *ORGANISER_ROLES)
+    require_role(request.user, *PLANNERS)
     plans = scope_to_region(Plan.objects.all(), request.user)
     initial = {"plan": request.GET.get("plan")}
     form = TaskForm(request.POST or None, user=request.user, plans=plans, initial=initial)
@@ -235,7 +235,7 @@ def sample_record(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
     existing = Sample.objects.filter(task=task).first()
     if existing is not None:
         return redirect("supervision:sample-detail", code=existing.code)
-    require_role(request.user, Role.INSPECTOR)
+    require_role(request.user, *SAMPLERS)
     product = task.product
     initial: dict[str, Any] = {
         "samplers": list(task.samplers.values_list("pk", flat=True)),
@@ -264,7 +264,7 @@ def sample_record(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 def sample_refusal(request: AuthedHttpRequest, task_id: int) -> HttpResponse:
-    require_role(request.user, Role.INSPECTOR)
+    require_role(request.user, *SAMPLERS)
     task = _open_task(request.user, task_id)
     initial = {"samplers": list(task.samplers.values_list("pk", flat=True)), "sampled_on": timezone.localdate()}
     form = RefusalForm(request.POST or None, user=request.user, initial=initial)
@@ -322,15 +322,15 @@ def _sample_context(request: AuthedHttpRequest, sample: Sample) -> dict[str, Any
         "compulsory_tasks": sample.compulsory_tasks.select_related("enterprise", "cost_payer"),
         "qr_svg": _qr_svg(request, sample),
         "custody_form": CustodyForm(initial={"at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
-        "can_enter": user.has_role(Role.INSPECTOR)
+        "can_enter": user.has_role(*SAMPLERS)
         and not sample.refused
         and (report is None or report.status in services.EDITABLE_REPORT_STATUSES),
-        "can_review": user.has_role(Role.REVIEWER) and report is not None and report.status == ReportStatus.SUBMITTED,
-        "can_object": user.has_role(Role.REVIEWER)
+        "can_review": user.has_role(*REVIEWERS) and report is not None and report.status == ReportStatus.SUBMITTED,
+        "can_object": user.has_role(*REVIEWERS)
         and notice is not None
         and not any(o.status != ObjectionStatus.WITHDRAWN for o in objections),
-        "can_custody": user.has_role(Role.INSPECTOR, Role.REVIEWER),
-        "can_decide_objection": open_objection is not None and user.has_role(Role.REVIEWER),
+        "can_custody": user.has_role(*CUSTODIANS),
+        "can_decide_objection": open_objection is not None and user.has_role(*REVIEWERS),
         "today": today,
     }
 
@@ -350,7 +350,7 @@ def sample_label(request: AuthedHttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def custody_add(request: AuthedHttpRequest, code: str) -> HttpResponse:
-    require_role(request.user, Role.INSPECTOR, Role.REVIEWER)
+    require_role(request.user, *CUSTODIANS)
     sample = _sample(request.user, code)
     form = CustodyForm(request.POST, request.FILES)
     if (
@@ -385,7 +385,7 @@ def _catalogue_rows(sample: Sample) -> list[dict[str, str]]:
 
 @login_required
 def report_entry(request: AuthedHttpRequest, code: str) -> HttpResponse:
-    require_role(request.user, Role.INSPECTOR)
+    require_role(request.user, *SAMPLERS)
     sample = _sample(request.user, code)
     if sample.refused:
         raise PermissionDenied(_("拒检样品按不合格论处，无需录入检验结果。"))
@@ -458,7 +458,7 @@ def _attach_report_errors(header: ReportHeaderForm, formset: Any, exc: Validatio
 
 @login_required
 def review_list(request: AuthedHttpRequest) -> HttpResponse:
-    require_role(request.user, Role.REVIEWER)
+    require_role(request.user, *REVIEWERS)
     filterset = ReportFilter(request.GET or None, queryset=selectors.awaiting_review(request.user))
     page, query = paginate(request, filterset.qs)
     return render(request, "spotchecks/review_list.html", {"filter": filterset, "page": page, "query": query})
@@ -466,7 +466,7 @@ def review_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def report_review(request: AuthedHttpRequest, code: str) -> HttpResponse:
-    require_role(request.user, Role.REVIEWER)
+    require_role(request.user, *REVIEWERS)
     sample = _sample(request.user, code)
     report = _report(sample)
     if report is None:
@@ -494,7 +494,7 @@ def report_review(request: AuthedHttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def objection_create(request: AuthedHttpRequest, code: str) -> HttpResponse:
-    require_role(request.user, Role.REVIEWER)
+    require_role(request.user, *REVIEWERS)
     sample = _sample(request.user, code)
     form = ObjectionForm(request.POST or None, initial={"filed_on": timezone.localdate()})
     if (
@@ -526,7 +526,7 @@ def _objection(user: User, pk: int) -> Objection:
 
 @login_required
 def objection_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    require_role(request.user, Role.REVIEWER)
+    require_role(request.user, *REVIEWERS)
     objection = _objection(request.user, pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -539,7 +539,7 @@ def objection_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def reinspection_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    require_role(request.user, Role.REVIEWER)
+    require_role(request.user, *REVIEWERS)
     objection = _objection(request.user, pk)
     form = ReinspectionForm(request.POST or None, request.FILES or None, initial={"decided_on": timezone.localdate()})
     if (
@@ -602,7 +602,7 @@ def final_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def import_page(request: AuthedHttpRequest) -> HttpResponse:
-    require_role(request.user, Role.INSPECTOR)
+    require_role(request.user, *SAMPLERS)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = _act(
