@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -22,6 +23,7 @@ from django.utils.http import urlencode
 
 from portal.access import scoped
 from portal.audit import audit_record, record_snapshot
+from portal.forms import attach_service_errors
 from portal.models import AuditAction, AuditEvent
 from portal.permissions import REGISTRY_EDITORS, is_staff_member
 from portal.typing import request_user
@@ -94,9 +96,42 @@ class AuditedAdminMixin(RolePermissionMixin, RegionScopedFieldsMixin, Generic[M]
     `class EnterpriseAdmin(AuditedAdminMixin[Enterprise], admin.ModelAdmin[Enterprise])`."""
 
     model: type[M]  # set by the ModelAdmin it is mixed into
+    # A service's error keys that name a differently named form field ({"kind": "event_kind"}).
+    service_error_fields: dict[str, str] = {}
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[M]:
         return scoped(self.model, request.user, super().get_queryset(request))  # type: ignore[misc]
+
+    # -- saves go through the services; a service's refusal comes back beside the fields
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc,no-any-return]
+        except ValidationError as exc:
+            # The admin's change view is atomic: the refused act left nothing behind. Show the same
+            # form again, bound to what was typed, with the service's reasons beside its fields.
+            request._service_errors = exc  # type: ignore[attr-defined]
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc,no-any-return]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
+        refused: ValidationError | None = getattr(request, "_service_errors", None)
+        if refused is None:
+            return form_class
+        renames = self.service_error_fields
+        if hasattr(refused, "error_dict"):
+            refused = ValidationError({renames.get(k, k): v for k, v in refused.error_dict.items()})
+        reasons: ValidationError = refused
+
+        class RefusedByService(form_class):  # type: ignore[misc,valid-type]
+            def clean(self) -> Any:
+                data = super().clean()
+                attach_service_errors(self, reasons)
+                return data
+
+        return RefusedByService
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         """ "History" opens the record's audit trail (before and after of every change) for those who may read it."""

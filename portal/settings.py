@@ -166,6 +166,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # status events of licences and institutions share the field name "kind"
+    "ENUM_NAME_OVERRIDES": {
+        "LicenceEventKindEnum": "supervision.registry.models.LicenceEventKind",
+        "InstitutionEventKindEnum": "supervision.registry.models.InstitutionEventKind",
+    },
 }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

@@ -16,7 +16,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("portal", "supervision", "enforcement", "exemptions")
-GUARDED_FIELDS = {"status", "verdict", "refused"}
+GUARDED_FIELDS = {
+    "status",
+    "verdict",
+    "refused",
+    "removed",
+    "end",
+    "registration_status",
+    "suspended",
+    "kind",
+    "valid_to",
+}
 # The query methods whose keyword arguments write columns.
 WRITING_METHODS = {"update", "create", "get_or_create", "update_or_create", "bulk_update"}
 # Modules that parse input and present, never act (the thin layers of docs/architecture.md).
@@ -145,3 +155,25 @@ def test_it_lets_reads_and_comparisons_pass():
 def test_it_finds_no_raw_status_write_outside_services():
     violations = _violations()
     assert violations == [], "status changes belong in a service (house rule 1):\n" + "\n".join(violations)
+
+
+@pytest.mark.django_db
+def test_it_lets_the_admin_edit_a_legal_state_field_only_through_a_service(rf, administrator):
+    """A form field is a write too: wherever the admin offers a legal state field (an appointment's
+    end and removal, a licence's validity, a status), its save must be the admin's own `save_model`
+    calling a service — never the generic model save."""
+    from django.contrib import admin as django_admin
+
+    from portal.admin_audit import AuditedAdminMixin
+
+    generic_saves = {django_admin.ModelAdmin.save_model, AuditedAdminMixin.save_model}
+    request = rf.get("/admin/")
+    request.user = administrator
+    administrator.is_superuser = True
+    offenders = []
+    for model, model_admin in django_admin.site._registry.items():
+        editable = set(model_admin.get_form(request).base_fields) - set(model_admin.get_readonly_fields(request))
+        guarded = editable & GUARDED_FIELDS
+        if guarded and type(model_admin).save_model in generic_saves:
+            offenders.append(f"{model.__name__}: {sorted(guarded)}")
+    assert offenders == [], "legal state fields saved without a service in the admin:\n" + "\n".join(offenders)

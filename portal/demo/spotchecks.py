@@ -424,7 +424,7 @@ def seed(*, rng: random.Random | None = None, **kwargs: Any) -> dict[str, int]:
     story = Story(today=timezone.localdate(), rng=rng, clock=_Clock())
     for ci in CatalogueItem.objects.order_by("category_id", "seq", "id"):
         story.items.setdefault(ci.category_id, []).append(ci)
-    for inst in Institution.objects.filter(suspended=False, valid_from__lte=story.today, valid_to__gte=story.today):
+    for inst in Institution.objects.filter(events__isnull=True, valid_from__lte=story.today, valid_to__gte=story.today):
         for cat_id in inst.categories.values_list("pk", flat=True):
             story.labs.setdefault(cat_id, []).append(inst)
     products = list(Product.objects.select_related("enterprise", "category").order_by("id"))

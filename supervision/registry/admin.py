@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -27,6 +26,8 @@ from supervision.registry.models import (
     CatalogueItem,
     Enterprise,
     Institution,
+    InstitutionEvent,
+    InstitutionEventKind,
     Licence,
     LicenceEvent,
     LicenceEventKind,
@@ -96,6 +97,22 @@ class EnterpriseAdmin(AuditedAdminMixin[Enterprise], admin.ModelAdmin[Enterprise
     autocomplete_fields = ("region",)
     inlines = (ProductInline, AppointmentInline)
     allow_delete = False  # enterprises are referenced by samples and results: change their status instead
+
+    def save_model(self, request: HttpRequest, obj: Enterprise, form: Any, change: bool) -> None:
+        # registered and changed (its registration status included) through the registry's services,
+        # which check the region and write the audit row; the product rows below are audited one by one
+        data = form.cleaned_data
+        actor = request_user(request)
+        if not change:
+            created = registry_services.enterprise_create(
+                actor=actor, **{k: data[k] for k in registry_services.ENTERPRISE_FIELDS if k in data}
+            )
+            obj.pk = created.pk
+            obj._state.adding = False
+            return
+        changes = {k: data[k] for k in form.changed_data if k in registry_services.ENTERPRISE_FIELDS}
+        if changes:
+            registry_services.enterprise_update(actor=actor, enterprise=obj, **changes)
 
 
 @admin.register(Person)
@@ -231,50 +248,25 @@ class ProductAdmin(AuditedAdminMixin[Product], admin.ModelAdmin[Product]):
     allow_delete = False
 
 
-# ---------------------------------------------------------------- licences (第十一条, 第十五条)
-
-RECORDABLE_EVENTS = [("", "---------")] + [
-    (k.value, k.label) for k in (LicenceEventKind.SUSPENDED, LicenceEventKind.REINSTATED, LicenceEventKind.REVOKED)
-]
+# ---------------------------------------------------------------- status histories (licences, institutions)
 
 
-class LicenceForm(forms.ModelForm[Licence]):
-    """The licence's particulars, plus a new status event recorded through the service."""
+class StatusEventForm(forms.ModelForm[Any]):
+    """A record's particulars, plus a new status event; the service decides whether it may be recorded."""
 
-    event_kind = forms.ChoiceField(label=_("记录新事件"), choices=RECORDABLE_EVENTS, required=False)
+    EVENT_CHOICES: list[tuple[str, Any]] = []
+    event_kind = forms.ChoiceField(label=_("记录新事件"), required=False)
     event_on = forms.DateField(label=_("事件日期"), required=False, widget=AdminDateWidget)
     event_reason = forms.CharField(label=_("事件理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    class Meta:
-        model = Licence
-        fields = ("kind", "number", "holder", "categories", "products", "valid_from", "valid_to")
-
-    def clean(self) -> dict[str, Any]:
-        data = cast(dict[str, Any], super().clean())  # a ModelForm's clean() returns cleaned_data
-        holder = data.get("holder") or (self.instance.holder if self.instance.pk else None)
-        products = data.get("products")
-        if holder is not None and products:
-            try:
-                registry_services.check_products_of_holder(holder, products)
-            except ValidationError as exc:
-                self.add_error(None, exc)
-        kind = data.get("event_kind")
-        if kind and self.instance.pk:
-            on = data.get("event_on") or timezone.localdate()
-            data["event_on"] = on
-            error = registry_services.licence_transition_error(self.instance, kind, on, data.get("event_reason", ""))
-            if error is not None:
-                fields = {"kind": "event_kind", "on": "event_on", "reason": "event_reason"}
-                for key, msgs in error.message_dict.items():
-                    for msg in msgs:
-                        self.add_error(fields.get(key), msg)
-        return data
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["event_kind"]).choices = [("", "---------"), *self.EVENT_CHOICES]
 
 
-class LicenceEventInline(AuditedInlineMixin, admin.TabularInline[LicenceEvent, Licence]):
-    """The status history: read-only; a new event is recorded with the form above."""
+class EventHistoryInline(AuditedInlineMixin, admin.TabularInline[Any, Any]):
+    """The status history: read-only; a new event is recorded with the form above, through the service."""
 
-    model = LicenceEvent
     fields = ("on", "kind", "reason", "recorded_by", "recorded_at")
     readonly_fields = fields
     extra = 0
@@ -286,19 +278,41 @@ class LicenceEventInline(AuditedInlineMixin, admin.TabularInline[LicenceEvent, L
         return False
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).select_related("actor", "licence")
+        return super().get_queryset(request).select_related("actor")
 
     @admin.display(description=_("登记人"))
-    def recorded_by(self, obj: LicenceEvent) -> str:
-        return str(obj.actor)
+    def recorded_by(self, obj: Any) -> str:
+        return str(obj.actor) if obj.actor_id else gettext("（迁移自原记录）")
 
     @admin.display(description=_("登记时间"))
-    def recorded_at(self, obj: LicenceEvent) -> str:
+    def recorded_at(self, obj: Any) -> str:
         return f"{timezone.localtime(obj.created_at):%Y-%m-%d %H:%M}"
+
+
+EVENT_FIELDS = {"kind": "event_kind", "on": "event_on", "reason": "event_reason"}
+
+
+# ---------------------------------------------------------------- licences (第十一条, 第十五条)
+
+
+class LicenceForm(StatusEventForm):
+    EVENT_CHOICES = [
+        (k.value, k.label) for k in (LicenceEventKind.SUSPENDED, LicenceEventKind.REINSTATED, LicenceEventKind.REVOKED)
+    ]
+
+    class Meta:
+        model = Licence
+        fields = ("kind", "number", "holder", "categories", "products", "valid_from", "valid_to")
+
+
+class LicenceEventInline(EventHistoryInline):
+    model = LicenceEvent
 
 
 @admin.register(Licence)
 class LicenceAdmin(AuditedAdminMixin[Licence], admin.ModelAdmin[Licence]):
+    """Every save goes through the registry's services: issue, correct, record an event (第十一条, 第十五条)."""
+
     form = LicenceForm
     list_display = ("number", "kind", "holder", "valid_from", "valid_to", "status_today")
     list_filter = ("kind",)
@@ -309,6 +323,7 @@ class LicenceAdmin(AuditedAdminMixin[Licence], admin.ModelAdmin[Licence]):
     inlines = (LicenceEventInline,)
     write_roles = LICENCE_EDITORS
     allow_delete = False
+    service_error_fields = {**EVENT_FIELDS, "licence": "event_kind"}
 
     def get_queryset(self, request: HttpRequest) -> Any:
         # status_today reads each licence's history: one prefetch for the page, not a query per row
@@ -319,66 +334,142 @@ class LicenceAdmin(AuditedAdminMixin[Licence], admin.ModelAdmin[Licence]):
         return registry_services.status_label(obj.status_on(timezone.localdate()))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return ("holder",) if obj is not None else ()  # a licence does not change hands (as in the API)
+        if obj is None:
+            return ()
+        return ("holder", "status_today")  # a licence does not change hands (as in the API)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         main = (None, {"fields": ("kind", "number", "holder", "categories", "products", "valid_from", "valid_to")})
         if obj is None:
             return (main,)
         return (
+            (None, {"fields": ("status_today",)}),
             main,
             (_("记录状态事件（暂停、恢复、吊销/撤销）"), {"fields": ("event_kind", "event_on", "event_reason")}),
         )
 
     def save_model(self, request: HttpRequest, obj: Licence, form: Any, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
         data = form.cleaned_data
-        licence = registry_services.licence_issue(
-            actor=request_user(request),
-            kind=data["kind"],
-            number=data["number"],
-            holder=data["holder"],
-            categories=data["categories"],
-            products=data.get("products") or [],
-            valid_from=data["valid_from"],
-            valid_to=data["valid_to"],
-        )
-        obj.pk = licence.pk
-        obj._state.adding = False
-        request._licence_issued = True  # type: ignore[attr-defined]
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        if getattr(request, "_licence_issued", False):
-            # the service set the categories and products and wrote the audit row; the events
-            # inline is read-only, so saving it only settles the admin's change-message bookkeeping
-            for formset in formsets:
-                formset.save()
+        actor = request_user(request)
+        if not change:
+            licence = registry_services.licence_issue(
+                actor=actor,
+                kind=data["kind"],
+                number=data["number"],
+                holder=data["holder"],
+                categories=data["categories"],
+                products=data.get("products") or [],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+            )
+            obj.pk = licence.pk
+            obj._state.adding = False
             return
-        super().save_related(request, form, formsets, change)
-        kind = form.cleaned_data.get("event_kind")
-        if kind:
+        changes = {name: data[name] for name in form.changed_data if name in registry_services.LICENCE_EDITABLE}
+        if changes:
+            registry_services.licence_update(actor=actor, licence=obj, **changes)
+        if data.get("event_kind"):
             registry_services.licence_record_event(
-                actor=request_user(request),
-                licence=form.instance,
-                kind=kind,
-                on=form.cleaned_data.get("event_on") or timezone.localdate(),
-                reason=form.cleaned_data.get("event_reason", ""),
+                actor=actor,
+                licence=obj,
+                kind=data["event_kind"],
+                on=data.get("event_on") or timezone.localdate(),
+                reason=data.get("event_reason", ""),
             )
             messages.success(request, gettext("已记录证书状态事件。"))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # the services set the many-to-many fields and wrote the audit rows; the history inline is
+        # read-only, so saving it only settles the admin's change-message bookkeeping
+        for formset in formsets:
+            formset.save()
 
 
 # ---------------------------------------------------------------- testing institutions (第十三条)
 
 
+class InstitutionForm(StatusEventForm):
+    EVENT_CHOICES = [(k.value, k.label) for k in InstitutionEventKind]
+
+    class Meta:
+        model = Institution
+        fields = ("name", "accreditation_no", "region", "categories", "standards", "valid_from", "valid_to")
+
+
+class InstitutionEventInline(EventHistoryInline):
+    model = InstitutionEvent
+
+
 @admin.register(Institution)
 class InstitutionAdmin(AuditedAdminMixin[Institution], admin.ModelAdmin[Institution]):
-    list_display = ("name", "accreditation_no", "region", "valid_from", "valid_to", "suspended")
-    list_filter = ("suspended",)
+    """Scope and validity corrected, and the qualification suspended, reinstated or cancelled (第十三条),
+    only through the registry's services, each with its reason, audited and kept as history."""
+
+    form = InstitutionForm
+    list_display = ("name", "accreditation_no", "region", "valid_from", "valid_to", "status_today")
     search_fields = ("name", "accreditation_no")
     list_select_related = ("region",)
     autocomplete_fields = ("region",)
     filter_horizontal = ("categories", "standards")
+    inlines = (InstitutionEventInline,)
     write_roles = ADMINISTRATORS
     allow_delete = False
+    service_error_fields = {**EVENT_FIELDS, "institution": "event_kind"}
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).prefetch_related("events")
+
+    @admin.display(description=_("当前资质状态"))
+    def status_today(self, obj: Institution) -> str:
+        return registry_services.institution_status_label(obj.status_on(timezone.localdate()))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("status_today",) if obj is not None else ()
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        main = (
+            None,
+            {"fields": ("name", "accreditation_no", "region", "categories", "standards", "valid_from", "valid_to")},
+        )
+        if obj is None:
+            return (main,)
+        return (
+            (None, {"fields": ("status_today",)}),
+            main,
+            (_("记录资质事件（暂停、恢复、撤销）"), {"fields": ("event_kind", "event_on", "event_reason")}),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Institution, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        actor = request_user(request)
+        if not change:
+            institution = registry_services.institution_create(
+                actor=actor,
+                name=data["name"],
+                accreditation_no=data["accreditation_no"],
+                region=data["region"],
+                categories=data["categories"],
+                standards=data.get("standards") or [],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+            )
+            obj.pk = institution.pk
+            obj._state.adding = False
+            return
+        editable = (*registry_services.INSTITUTION_FIELDS, "categories", "standards")
+        changes = {name: data[name] for name in form.changed_data if name in editable}
+        if changes:
+            registry_services.institution_update(actor=actor, institution=obj, **changes)
+        if data.get("event_kind"):
+            registry_services.institution_record_event(
+                actor=actor,
+                institution=obj,
+                kind=data["event_kind"],
+                on=data.get("event_on") or timezone.localdate(),
+                reason=data.get("event_reason", ""),
+            )
+            messages.success(request, gettext("已记录检验机构资质事件。"))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        for formset in formsets:
+            formset.save()

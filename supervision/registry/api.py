@@ -217,8 +217,20 @@ class InstitutionViewSet(ScopedEditableViewSet[Institution]):
     model = Institution
     serializer_class = s.InstitutionSerializer
     permission_classes = [HasRole(*ADMINISTRATORS)]
-    filterset_fields = ("region", "suspended", "categories")
+    filterset_fields = ("region", "categories")
     search_fields = ("name", "accreditation_no")
     ordering_fields = ("name", "valid_to")
     select_related = ("region",)
-    prefetch_related = ("categories", "standards")
+    prefetch_related = ("categories", "standards", "events__actor")
+
+    @extend_schema(request=s.InstitutionEventInputSerializer, responses={201: s.InstitutionEventSerializer})
+    @action(detail=True, methods=["post"])
+    def events(self, request: Request, pk: str | None = None) -> Response:
+        """Suspend, reinstate or cancel the qualification (第十三条), with its reason."""
+        institution = self.get_object()
+        data = s.InstitutionEventInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = services.institution_record_event(
+            actor=request_user(request), institution=institution, **data.validated_data
+        )
+        return Response(s.InstitutionEventSerializer(event).data, status=status.HTTP_201_CREATED)

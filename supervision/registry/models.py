@@ -377,7 +377,6 @@ class Institution(models.Model):
     )
     valid_from = models.DateField(_("资质有效期起"))
     valid_to = models.DateField(_("资质有效期至"))
-    suspended = models.BooleanField(_("资质暂停"), default=False)
 
     class Meta:
         verbose_name = _("检验机构")
@@ -395,3 +394,52 @@ class Institution(models.Model):
     def clean(self) -> None:
         if self.valid_from and self.valid_to and self.valid_to <= self.valid_from:
             raise ValidationError({"valid_to": _("资质有效期至必须晚于有效期起。")})
+
+    def status_on(self, day: dt.date) -> str:
+        """Derived status (第十三条): a cancellation is final, a suspension lasts until reinstated,
+        then the validity window decides: "cancelled", "suspended", "expired" or "valid"."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("events")
+        if prefetched is not None:
+            events = [e for e in prefetched if e.on <= day]
+            cancelled = any(e.kind == InstitutionEventKind.CANCELLED for e in events)
+            last = max(events, key=lambda e: (e.on, e.pk), default=None)
+        else:
+            cancelled = self.events.filter(on__lte=day, kind=InstitutionEventKind.CANCELLED).exists()
+            last = self.events.filter(on__lte=day).order_by("-on", "-id").first()
+        if cancelled:
+            return InstitutionEventKind.CANCELLED
+        if last is not None and last.kind == InstitutionEventKind.SUSPENDED:
+            return InstitutionEventKind.SUSPENDED
+        if not (self.valid_from <= day <= self.valid_to):
+            return "expired"
+        return "valid"
+
+
+class InstitutionEventKind(models.TextChoices):
+    SUSPENDED = "suspended", _("暂停资质")
+    REINSTATED = "reinstated", _("恢复资质")
+    CANCELLED = "cancelled", _("撤销资质")
+
+
+class InstitutionEvent(models.Model):
+    """A change of a testing institution's qualification (第十三条): its history, never rewritten."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("检验机构"), on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(_("事件"), max_length=12, choices=InstitutionEventKind.choices)
+    on = models.DateField(_("日期"))
+    reason = models.TextField(_("理由"), blank=True)
+    # null only for the suspensions carried over from the former "suspended" flag (migration 0006)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("检验机构资质事件")
+        verbose_name_plural = _("检验机构资质事件")
+        ordering = ["institution_id", "on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.institution.name} {self.get_kind_display()} {self.on}"

@@ -26,6 +26,8 @@ from supervision.registry.models import (
     CatalogueItem,
     Enterprise,
     Institution,
+    InstitutionEvent,
+    InstitutionEventKind,
     Licence,
     LicenceEvent,
     LicenceEventKind,
@@ -265,8 +267,29 @@ class LicenceSerializer(serializers.ModelSerializer[Licence]):
 # ---------------------------------------------------------------- institutions
 
 
+class InstitutionEventSerializer(serializers.ModelSerializer[InstitutionEvent]):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InstitutionEvent
+        fields = ("id", "kind", "on", "reason", "actor", "created_at")
+        read_only_fields = ("created_at",)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_actor(self, obj: InstitutionEvent) -> str:
+        return obj.actor.get_username() if obj.actor is not None else ""
+
+
+class InstitutionEventInputSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(label=_("事件"), choices=InstitutionEventKind.choices)
+    on = serializers.DateField(label=_("日期"))
+    reason = serializers.CharField(label=_("理由"), required=False, allow_blank=True, default="")
+
+
 class InstitutionSerializer(serializers.ModelSerializer[Institution]):
     region = RegionCodeField()
+    status = serializers.SerializerMethodField(label=_("当前资质状态"))
+    events = InstitutionEventSerializer(many=True, read_only=True)
 
     class Meta:
         model = Institution
@@ -279,12 +302,17 @@ class InstitutionSerializer(serializers.ModelSerializer[Institution]):
             "standards",
             "valid_from",
             "valid_to",
-            "suspended",
+            "status",
+            "events",
         )
         extra_kwargs = {"standards": {"required": False}}
 
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_status(self, obj: Institution) -> str:
+        """cancelled / suspended / expired / valid, today; changed only by …/events/ (第十三条)."""
+        return obj.status_on(timezone.localdate())
+
     def create(self, validated_data: dict[str, Any]) -> Institution:
-        validated_data.pop("suspended", None)
         return services.institution_create(actor=_actor(self), **validated_data)
 
     def update(self, instance: Institution, validated_data: dict[str, Any]) -> Institution:

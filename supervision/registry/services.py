@@ -24,6 +24,8 @@ from supervision.registry.models import (
     Appointment,
     Enterprise,
     Institution,
+    InstitutionEvent,
+    InstitutionEventKind,
     Licence,
     LicenceEvent,
     LicenceEventKind,
@@ -431,7 +433,7 @@ def licence_record_event(*, actor: User, licence: Licence, kind: str, on: dt.dat
 
 # ---------------------------------------------------------------- testing institutions (第十三条)
 
-INSTITUTION_FIELDS = ("name", "accreditation_no", "region", "valid_from", "valid_to", "suspended")
+INSTITUTION_FIELDS = ("name", "accreditation_no", "region", "valid_from", "valid_to")
 
 
 @transaction.atomic
@@ -476,7 +478,8 @@ def institution_create(
 
 @transaction.atomic
 def institution_update(*, actor: User, institution: Institution, **changes: Any) -> Institution:
-    # 国发〔1999〕24号 第十三条: scope, validity and suspension of a testing institution's qualification.
+    # 国发〔1999〕24号 第十三条: scope and validity of a testing institution's qualification (its
+    # suspension or cancellation is an event: institution_record_event).
     _require_role(actor, ADMINISTRATORS)
     institution = Institution.objects.select_for_update().select_related("region").get(pk=institution.pk)
     _require_region(actor, institution.region, "region")
@@ -499,3 +502,79 @@ def institution_update(*, actor: User, institution: Institution, **changes: Any)
         clause="第十三条",
     )
     return institution
+
+
+INSTITUTION_STATUS_LABELS = {
+    "valid": _("有效"),
+    "expired": _("已过期"),
+    InstitutionEventKind.SUSPENDED.value: _("资质暂停"),
+    InstitutionEventKind.CANCELLED.value: _("资质已撤销"),
+}
+
+
+def institution_status_label(status: str) -> str:
+    return str(INSTITUTION_STATUS_LABELS.get(status, status))
+
+
+def institution_transition_error(
+    institution: Institution, kind: str, on: dt.date, reason: str = ""
+) -> ValidationError | None:
+    """Why an event may not be recorded on an institution, or None (第十三条).
+
+    Suspend a qualification in force; reinstate only a suspended one; nothing after a cancellation
+    (撤销其资格 is final); history is appended in date order; every event gives its reason.
+    """
+    if kind not in InstitutionEventKind.values:
+        return ValidationError({"kind": _("未知的资质事件。")})
+    last = institution.events.order_by("-on", "-id").first() if institution.pk else None
+    if last is not None and last.kind == InstitutionEventKind.CANCELLED:
+        return ValidationError({"kind": _("该机构的资质已于%(on)s撤销，不能再记录任何事件。") % {"on": last.on}})
+    if last is not None and on < last.on:
+        return ValidationError(
+            {
+                "on": _("日期不能早于最近一次事件（%(kind)s，%(on)s）。")
+                % {"kind": last.get_kind_display(), "on": last.on}
+            }
+        )
+    status = institution.status_on(on)
+    if kind == InstitutionEventKind.SUSPENDED and status == InstitutionEventKind.SUSPENDED:
+        return ValidationError({"kind": _("该机构的资质在%(on)s已处于暂停状态。") % {"on": on}})
+    if kind == InstitutionEventKind.REINSTATED and status != InstitutionEventKind.SUSPENDED:
+        return ValidationError(
+            {
+                "kind": _("只有暂停的资质才能恢复；该机构在%(on)s的资质状态为“%(s)s”。")
+                % {"on": on, "s": institution_status_label(status)}
+            }
+        )
+    if not (reason or "").strip():
+        return ValidationError({"reason": _("请写明理由（如弄虚作假的事实和处理依据）。")})
+    return None
+
+
+@transaction.atomic
+def institution_record_event(
+    *, actor: User, institution: Institution, kind: str, on: dt.date, reason: str
+) -> InstitutionEvent:
+    """Suspend, reinstate or cancel a testing institution's qualification by appending to its history."""
+    # 国发〔1999〕24号 第十三条: an intermediary that falsifies is dealt with severely; in serious
+    # cases its qualification is cancelled (撤销其资格).
+    _require_role(actor, ADMINISTRATORS)
+    # Lock the institution: two administrators recording at once could both see it in force.
+    institution = Institution.objects.select_for_update().select_related("region").get(pk=institution.pk)
+    _require_region(actor, institution.region, "institution")
+    error = institution_transition_error(institution, kind, on, reason)
+    if error is not None:
+        raise error
+    before_status = institution.status_on(on)
+    event = InstitutionEvent(institution=institution, kind=kind, on=on, reason=reason.strip(), actor=actor)
+    event.full_clean()
+    event.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.INSTITUTION_EVENT,
+        target=institution,
+        before={"status": before_status},
+        after={"status": institution.status_on(on), "event": kind, "on": on.isoformat()},
+        reason=event.reason,
+    )
+    return event

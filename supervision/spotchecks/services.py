@@ -39,7 +39,14 @@ from portal.audit import audit_record, snapshot
 from portal.errors import located
 from portal.models import AuditAction, User
 from portal.permissions import CUSTODIANS, PLANNERS, REVIEWERS, SAMPLERS
-from supervision.registry.models import Authority, Enterprise, Institution, Product, ProductCategory
+from supervision.registry.models import (
+    Authority,
+    Enterprise,
+    Institution,
+    InstitutionEventKind,
+    Product,
+    ProductCategory,
+)
 from supervision.spotchecks.models import (
     LEVEL_RANK,
     CustodyAction,
@@ -171,9 +178,12 @@ def derive_report_verdict(verdicts: Iterable[str]) -> str:
 
 def institution_scope_error(institution: Institution, category: ProductCategory, on: dt.date) -> str | None:
     """Why an institution may not test a category on a day (第十三条), or None if it may."""
-    if institution.suspended:
+    status = institution.status_on(on)
+    if status == InstitutionEventKind.CANCELLED:
+        return _("检验机构“%(inst)s”的资质已被撤销，不得承担抽查检验任务（第十三条）。") % {"inst": institution.name}
+    if status == InstitutionEventKind.SUSPENDED:
         return _("检验机构“%(inst)s”的资质已被暂停，不得承担抽查检验任务（第十三条）。") % {"inst": institution.name}
-    if not (institution.valid_from <= on <= institution.valid_to):
+    if status == "expired":
         return _("检验机构“%(inst)s”的资质有效期为%(start)s至%(end)s，%(day)s不在有效期内（第十三条）。") % {
             "inst": institution.name,
             "start": institution.valid_from,

@@ -27,6 +27,7 @@ REGISTRY_PATHS = [
     "/api/licences/",
     "/api/licences/{id}/events/",
     "/api/institutions/",
+    "/api/institutions/{id}/events/",
 ]
 
 

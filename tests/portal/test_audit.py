@@ -118,14 +118,21 @@ def test_it_audits_institutions(administrator, kettle_category):
         valid_from=D(2024, 1, 1),
         valid_to=D(2029, 1, 1),
     )
-    services.institution_update(actor=administrator, institution=inst, suspended=True)
+    services.institution_record_event(
+        actor=administrator, institution=inst, kind="suspended", on=D(2026, 3, 1), reason="出具虚假报告"
+    )
     created, changed = AuditEvent.objects.order_by("id")
     assert (created.action, created.clause, created.after["categories"]) == (
         AuditAction.RECORD_CREATED,
         "第十三条",
         [kettle_category.pk],
     )
-    assert (changed.before["suspended"], changed.after["suspended"]) == (False, True)
+    assert (changed.action, changed.clause, changed.reason) == (
+        AuditAction.INSTITUTION_EVENT,
+        "第十三条",
+        "出具虚假报告",
+    )
+    assert (changed.before["status"], changed.after["status"], changed.region_code) == ("valid", "suspended", "440100")
 
 
 # ---------------------------------------------------------------- admin

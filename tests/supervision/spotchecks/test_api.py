@@ -63,10 +63,15 @@ def _authority_id(code: str) -> int:
 
 
 def test_it_answers_400_with_the_institution_field_when_out_of_scope(
-    reviewer, plan, enterprise, kettle_category, lab, team
+    reviewer, administrator, plan, enterprise, kettle_category, lab, team
 ):
-    lab.suspended = True
-    lab.save()
+    from django.utils import timezone
+
+    from supervision.registry.services import institution_record_event
+
+    institution_record_event(
+        actor=administrator, institution=lab, kind="suspended", on=timezone.localdate(), reason="出具虚假报告"
+    )
     r = client_for(reviewer).post(
         f"{API}/tasks/",
         {

@@ -22,6 +22,7 @@ from supervision.models import (
 from supervision.models import (
     TestReport as LabReport,
 )
+from supervision.registry import services as registry_services
 from supervision.spotchecks import services
 from supervision.spotchecks.selectors import (
     awaiting_objection_deadline,
@@ -90,7 +91,7 @@ def test_it_refuses_an_institution_outside_its_accreditation_scope(
 
 
 def test_it_refuses_an_institution_whose_accreditation_expired_or_is_suspended(
-    reviewer, plan, enterprise, kettle_category, lab, team
+    reviewer, administrator, plan, enterprise, kettle_category, lab, team
 ):
     lab.valid_to = dt.date(2026, 11, 25)
     lab.save()
@@ -98,11 +99,30 @@ def test_it_refuses_an_institution_whose_accreditation_expired_or_is_suspended(
         make_task(reviewer, plan, enterprise, kettle_category, lab, team)
     assert "不在有效期内" in exc.value.message_dict["institution"][0]
     lab.valid_to = dt.date(2030, 1, 1)
-    lab.suspended = True
     lab.save()
+    today = dt.date(2026, 11, 26)  # make_task's day
+    registry_services.institution_record_event(
+        actor=administrator, institution=lab, kind="suspended", on=today, reason="出具虚假报告"
+    )
     with pytest.raises(ValidationError) as exc:
         make_task(reviewer, plan, enterprise, kettle_category, lab, team)
     assert "暂停" in exc.value.message_dict["institution"][0]
+    # reinstated: it may test again; cancelled (撤销其资格): never again
+    registry_services.institution_record_event(
+        actor=administrator, institution=lab, kind="reinstated", on=today, reason="整改完成"
+    )
+    assert make_task(reviewer, plan, enterprise, kettle_category, lab, team).institution == lab
+    registry_services.institution_record_event(
+        actor=administrator, institution=lab, kind="cancelled", on=today, reason="情节严重"
+    )
+    with pytest.raises(ValidationError) as exc:
+        make_task(reviewer, plan, enterprise, kettle_category, lab, team)
+    assert "撤销" in exc.value.message_dict["institution"][0]
+    with pytest.raises(ValidationError) as exc:
+        registry_services.institution_record_event(
+            actor=administrator, institution=lab, kind="reinstated", on=today, reason="申请恢复"
+        )
+    assert "撤销" in exc.value.message_dict["kind"][0]
 
 
 def test_it_requires_two_samplers_on_a_task(reviewer, plan, enterprise, kettle_category, lab, inspector):
