@@ -50,7 +50,6 @@ from supervision.spotchecks.selectors import final_samples
 
 PROVINCE_CODE = "440000"
 SYSTEM_ACTOR = "system:celery-beat"
-CLAUSE = "第十四条、第二十一条"
 
 # The columns written for each published row, in COPY order.
 COPY_COLUMNS: tuple[str, ...] = (
@@ -468,7 +467,6 @@ def publish_quarter(
         action=AuditAction.ANNOUNCEMENT_PUBLISHED,
         target=announcement,
         after={"number": announcement.number, "year": year, "quarter": quarter, "row_count": written},
-        clause=CLAUSE,
         reason=_("季度结果公告"),
         **_actor_args(actor_or_label),
     )
@@ -529,7 +527,6 @@ def publish_correction(*, actor: User, result: PublishedResult, changes: dict[st
         target=announcement,
         before=snapshot(original, exclude=("search",)),
         after={**{k: row[k] for k in changes}, "corrects": original.pk},
-        clause=CLAUSE,
         reason=reason,
     )
     return announcement

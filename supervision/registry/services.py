@@ -315,7 +315,6 @@ def licence_issue(
         target=licence,
         before=None,
         after={**record_snapshot(licence), "event": LicenceEventKind.ISSUED.value, "on": valid_from.isoformat()},
-        clause="第十一条",
     )
     return licence
 

@@ -47,7 +47,6 @@ from supervision.spotchecks.services import (
 logger = logging.getLogger(__name__)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CLAUSE = "第十四条"
 IMPORT_RESULTS_TASK = "supervision.import_results_task"
 MAX_ERRORS = 1000
 INLINE_MAX_BYTES = 256 * 1024  # about 2,500 rows: answered while the user waits
@@ -323,6 +322,7 @@ def error_count(batch: ImportBatch) -> int:
 class ParsedReport:
     report_id: int
     code: str
+    region_code: str
     report_no: str = ""
     tested_on: dt.date | None = None
     items: list[dict[str, Any]] = field(default_factory=list)
@@ -421,7 +421,11 @@ def validate_rows(
         report = reports.get(code)
         if report is None:
             report = reports[code] = ParsedReport(
-                report_id=sample["report__id"], code=code, report_no=values["report_no"], tested_on=tested_on
+                report_id=sample["report__id"],
+                code=code,
+                region_code=sample["region_id"],
+                report_no=values["report_no"],
+                tested_on=tested_on,
             )
         else:
             if values["report_no"] and report.report_no and values["report_no"] != report.report_no:
@@ -668,7 +672,8 @@ def _commit(batch: ImportBatch, actor: User, reports: dict[str, ParsedReport], r
                 actor=actor,
                 actor_label=actor.get_username(),
                 action=int(AuditAction.RESULTS_IMPORTED),
-                clause=CLAUSE,
+                clause=AuditAction.RESULTS_IMPORTED.clause,
+                region_code=r.region_code,  # read by the region's staff, as every act's row
                 target_type=report_type,
                 target_id=str(r.report_id),
                 target_repr=r.report_no or r.code,
@@ -695,5 +700,4 @@ def _commit(batch: ImportBatch, actor: User, reports: dict[str, ParsedReport], r
         action=AuditAction.RESULTS_IMPORTED,
         target=batch,
         after={"rows": row_count, "reports": len(reports), "file": batch.original_name},
-        clause=CLAUSE,
     )

@@ -69,8 +69,6 @@ from supervision.spotchecks.models import (
 from supervision.spotchecks.selectors import objection_deadline, sample_failed_items, sample_verdict
 
 CLAUSE_CATALOGUE = "第十四条"
-CLAUSE_INTERMEDIARY = "第十三条"
-CLAUSE_REFUSAL = "第十五条"
 CLAUSE_OBJECTION = "第十四条（异议复检）"
 
 
@@ -310,7 +308,6 @@ def plan_create(
         action=AuditAction.PLAN_CREATED,
         target=plan,
         after={**snapshot(plan), "categories": [c.pk for c in cats]},
-        clause=CLAUSE_CATALOGUE,
     )
     return plan
 
@@ -484,7 +481,6 @@ def task_create(
         action=AuditAction.TASK_CREATED,
         target=task,
         after={**snapshot(task), "samplers": [s.pk for s in people]},
-        clause=CLAUSE_CATALOGUE,
     )
     return task
 
@@ -577,7 +573,6 @@ def sample_record(*, actor: User, task: Task, samplers: Iterable[User], sampled_
         action=AuditAction.SAMPLE_RECORDED,
         target=sample,
         after={**snapshot(sample), "samplers": [s.pk for s in people], "report": report.pk},
-        clause=CLAUSE_CATALOGUE,
     )
     return sample
 
@@ -634,7 +629,6 @@ def sample_record_refusal(
         action=AuditAction.SAMPLE_REFUSAL,
         target=sample,
         after={**snapshot(sample), "samplers": [s.pk for s in people], "verdict": sample_verdict(sample)},
-        clause=CLAUSE_REFUSAL,
         reason=note.strip(),
     )
     compulsory = _new_task(
@@ -660,7 +654,6 @@ def sample_record_refusal(
         action=AuditAction.COMPULSORY_TASK_CREATED,
         target=compulsory,
         after={**snapshot(compulsory), "cost_payer": task.enterprise.name},
-        clause=CLAUSE_REFUSAL,
         reason=_("因%(code)s拒检，依法实施强制监督抽查，费用由%(ent)s承担。")
         % {"code": sample.code, "ent": task.enterprise.name},
     )
@@ -718,7 +711,6 @@ def custody_record(
         action=AuditAction.SAMPLE_CUSTODY,
         target=sample,
         after={"custody": row.pk, "action": action, "holder": row.holder, "at": at.isoformat()},
-        clause=CLAUSE_CATALOGUE,
     )
     return row
 
@@ -903,7 +895,6 @@ def report_submit(*, actor: User, report: TestReport) -> TestReport:
         target=report,
         before=before,
         after=snapshot(report),
-        clause=CLAUSE_CATALOGUE,
     )
     return report
 
@@ -1003,7 +994,6 @@ def report_approve(*, actor: User, report: TestReport, today: dt.date | None = N
             "failed_items": failed,
             "objection_deadline": objection_deadline(today).isoformat(),
         },
-        clause=CLAUSE_OBJECTION,
     )
     return report
 
@@ -1067,7 +1057,6 @@ def objection_file(*, actor: User, sample: Sample, reason: str, filed_on: dt.dat
         action=AuditAction.OBJECTION_FILED,
         target=sample,
         after={**snapshot(objection), "deadline": deadline.isoformat()},
-        clause=CLAUSE_OBJECTION,
         reason=reason.strip(),
     )
     return objection
@@ -1092,7 +1081,6 @@ def objection_withdraw(*, actor: User, objection: Objection, reason: str) -> Obj
         target=objection.sample,
         before=before,
         after=snapshot(objection),
-        clause=CLAUSE_OBJECTION,
         reason=reason.strip(),
     )
     return objection
@@ -1216,6 +1204,5 @@ def reinspection_record(
             "fee_borne_by": payer,
             "failed_items_list": sample_failed_items(sample),
         },
-        clause=CLAUSE_OBJECTION,
     )
     return reinspection

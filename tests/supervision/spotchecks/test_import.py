@@ -86,6 +86,11 @@ def test_it_commits_a_good_file_and_derives_each_verdict(inspector, samples):
     report = samples[1].report.__class__.objects.get(pk=samples[1].report.pk)
     assert report.report_no == "WT-1" and report.tested_on == dt.date(2026, 9, 20)
     assert AuditEvent.objects.filter(action=AuditAction.RESULTS_IMPORTED).count() == 4  # 3 reports + the batch
+    # every row filed under its region and citing its clause: the city's staff read their own trail
+    rows = AuditEvent.objects.filter(action=AuditAction.RESULTS_IMPORTED)
+    per_report = rows.exclude(target_type__model="importbatch")
+    assert {(r.region_code, r.clause) for r in per_report} == {(samples[0].region_id, "第十四条")}
+    assert rows.get(target_type__model="importbatch").region_code == inspector.region_id
 
 
 def test_it_reports_every_bad_row_with_line_and_column_and_commits_nothing(inspector, reviewer, samples):
