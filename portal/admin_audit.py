@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -191,7 +190,3 @@ class AuditedAdminMixin(RolePermissionMixin, RegionScopedFieldsMixin, Generic[M]
         with transaction.atomic():
             for obj in queryset:
                 self.delete_model(request, obj)
-
-
-class AuditedModelAdmin(AuditedAdminMixin[M], admin.ModelAdmin[M]):
-    pass

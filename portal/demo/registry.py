@@ -517,20 +517,21 @@ def _institutions(categories: dict[str, ProductCategory]) -> None:
     std_through.objects.bulk_create(std_rows)
 
 
-@transaction.atomic
 def seed(rng: random.Random | None = None) -> None:
-    """Create the demo registry, then the spot checks and publications built on it."""
+    """Create the demo registry in one transaction, then the spot checks and publications built on
+    it, each act in its own transaction as the services require (an act is never part of another)."""
     from portal.demo import publication as demo_publication
     from portal.demo import spotchecks as demo_spotchecks
 
     rng = rng or random.Random(SEED)  # noqa: S311 — demo data, not security
-    users = _users()
-    categories = _catalogue()
-    enterprises = _enterprises(rng, categories)
-    _people(rng, enterprises)
-    products = _products(rng, enterprises, categories)
-    _licences(rng, enterprises, categories, products, users["gd_admin"])
-    _institutions(categories)
+    with transaction.atomic():
+        users = _users()
+        categories = _catalogue()
+        enterprises = _enterprises(rng, categories)
+        _people(rng, enterprises)
+        products = _products(rng, enterprises, categories)
+        _licences(rng, enterprises, categories, products, users["gd_admin"])
+        _institutions(categories)
     demo_spotchecks.seed(rng=rng)
     demo_publication.seed(rng=rng)
 

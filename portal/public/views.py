@@ -21,10 +21,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal.ratelimit import public_endpoint
-from supervision.publication.models import Announcement, PublishedResult
+from supervision.publication.models import PUBLISHED_COLUMNS, Announcement, PublishedResult
 from supervision.publication.search import SearchFilters, search_published
 from supervision.registry.models import Enterprise, Institution, ProductCategory, Region, RegionLevel
 from supervision.spotchecks.models import Field, PlanLevel, Verdict
@@ -34,26 +33,8 @@ LEVEL_LABELS = dict(PlanLevel.choices)
 VERDICT_LABELS = dict(Verdict.choices)
 PAGE_SIZE = 20
 
-EXPORT_COLUMNS: list[tuple[str, Any]] = [
-    ("id", gettext_lazy("编号")),
-    ("published_on", gettext_lazy("发布日期")),
-    ("enterprise_name", gettext_lazy("受检单位")),
-    ("producer_name", gettext_lazy("标称生产企业")),
-    ("product_name", gettext_lazy("产品名称")),
-    ("category_name", gettext_lazy("产品类别")),
-    ("trademark", gettext_lazy("商标")),
-    ("model_spec", gettext_lazy("规格型号")),
-    ("batch", gettext_lazy("批号/生产日期")),
-    ("sampling_place", gettext_lazy("抽样地点")),
-    ("field", gettext_lazy("抽查领域")),
-    ("level", gettext_lazy("抽查级别")),
-    ("verdict", gettext_lazy("结论")),
-    ("failed_items", gettext_lazy("不合格项目")),
-    ("institution_name", gettext_lazy("检验机构")),
-    ("region_id", gettext_lazy("行政区划代码")),
-    ("sampled_on", gettext_lazy("抽样日期")),
-    ("corrects_id", gettext_lazy("更正的结果编号")),
-]
+# The columns of a published row as exported (CSV, XLSX, JSON): one list, in publication's models.
+EXPORT_COLUMNS = PUBLISHED_COLUMNS
 
 
 # ---------------------------------------------------------------- parsing the URL state

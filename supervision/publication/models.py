@@ -3,6 +3,8 @@ satisfaction survey per category. Published rows are never edited in place."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -123,6 +125,30 @@ class PublishedResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_name} {self.product_name}"
+
+
+# The public columns of a published row, in order, with their labels: the one list the search
+# results, the exports (CSV, XLSX, JSON) and the open-data API read.
+PUBLISHED_COLUMNS: list[tuple[str, Any]] = [
+    ("id", _("编号")),
+    ("published_on", _("发布日期")),
+    ("enterprise_name", _("受检单位")),
+    ("producer_name", _("标称生产企业")),
+    ("product_name", _("产品名称")),
+    ("category_name", _("产品类别")),
+    ("trademark", _("商标")),
+    ("model_spec", _("规格型号")),
+    ("batch", _("批号/生产日期")),
+    ("sampling_place", _("抽样地点")),
+    ("field", _("抽查领域")),
+    ("level", _("抽查级别")),
+    ("verdict", _("结论")),
+    ("failed_items", _("不合格项目")),
+    ("institution_name", _("检验机构")),
+    ("region_id", _("行政区划代码")),
+    ("sampled_on", _("抽样日期")),
+    ("corrects_id", _("更正的结果编号")),
+]
 
 
 class SearchTerm(models.Model):

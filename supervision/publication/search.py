@@ -36,7 +36,7 @@ from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
-from supervision.publication.models import PublishedResult, SearchTerm
+from supervision.publication.models import PUBLISHED_COLUMNS, PublishedResult, SearchTerm
 from supervision.spotchecks.models import Verdict
 
 # CJK Unified Ideographs, extension A and compatibility ideographs.
@@ -314,28 +314,12 @@ class SearchPage:
         return f"{COUNT_CAP}+" if self.capped else str(self.count)
 
 
+# The row a search returns: the public columns, and what the pages need besides.
 LIST_FIELDS: tuple[str, ...] = (
-    "id",
-    "published_on",
-    "sampled_on",
+    *(name for name, _label in PUBLISHED_COLUMNS),
     "year",
     "quarter",
-    "enterprise_name",
-    "producer_name",
-    "product_name",
-    "category_name",
-    "trademark",
-    "model_spec",
-    "batch",
-    "sampling_place",
-    "field",
-    "level",
-    "verdict",
-    "failed_items",
-    "institution_name",
-    "region_id",
     "focus",
-    "corrects_id",
     "announcement_id",
 )
 

@@ -409,7 +409,7 @@ def add_search_terms(terms: Counter[str]) -> None:
             )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def publish_quarter(
     *, actor_or_label: User | str, year: int, quarter: int, region: Region | None = None
 ) -> Announcement:

@@ -1,6 +1,6 @@
 """Spot checks as acts of law (国发〔1999〕24号 第十三、十四、十五条; docs/rules.md R1–R4, R11).
 
-One function per act: keyword-only, `transaction.atomic`, the acting user checked for role and
+One function per act: keyword-only, `transaction.atomic(durable=True)` (an act is never part of another), the acting user checked for role and
 region, an audit row citing the clause. Nothing else changes the status of a plan, task, sample,
 report, objection or re-inspection.
 
@@ -18,13 +18,13 @@ Decisions the decision leaves open, fixed here (and tested):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import zlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -158,10 +158,8 @@ def _at_day(day: dt.date) -> dt.datetime:
 
 def months_before(day: dt.date, months: int) -> dt.date:
     """The same day `months` months earlier, clamped to the end of a shorter month."""
-    index = day.year * 12 + (day.month - 1) - months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    result: dt.date = day - relativedelta(months=months)
+    return result
 
 
 def derive_report_verdict(verdicts: Iterable[str]) -> str:
@@ -247,7 +245,7 @@ ALLOWED_LEVELS = {
 }
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_create(
     *,
     actor: User,
@@ -391,7 +389,7 @@ def _new_task(
     return task
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def task_create(
     *,
     actor: User,
@@ -520,7 +518,7 @@ def _sampling_guards(actor: User, task: Task, sampled_on: dt.date) -> dict[str, 
     return errors
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def sample_record(*, actor: User, task: Task, samplers: Iterable[User], sampled_on: dt.date, **fields: Any) -> Sample:
     # 国发〔1999〕24号 第十四条 (R2 抽样): two samplers with enforcement IDs, what was drawn and kept.
     errors = _sampling_guards(actor, task, sampled_on)
@@ -577,7 +575,7 @@ def sample_record(*, actor: User, task: Task, samplers: Iterable[User], sampled_
     return sample
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def sample_record_refusal(
     *,
     actor: User,
@@ -660,7 +658,7 @@ def sample_record_refusal(
     return sample
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def custody_record(
     *,
     actor: User,
@@ -815,7 +813,7 @@ def _editable(report: TestReport) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_save_items(
     *,
     actor: User,
@@ -874,7 +872,7 @@ def report_save_items(
     return report
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_submit(*, actor: User, report: TestReport) -> TestReport:
     # 国发〔1999〕24号 第十四条 (R4): the tester submits the report for review by another person.
     _require_role(actor, SAMPLERS, _("只有抽样/检验人员可以提交检验报告。"))
@@ -966,7 +964,7 @@ def notice_body(*, sample: Sample, verdict: str, failed_items: list[str], notifi
     return "\n".join(str(x) for x in lines)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_approve(*, actor: User, report: TestReport, today: dt.date | None = None) -> TestReport:
     # 国发〔1999〕24号 第十四条 (R4): a reviewer other than the submitter approves, the enterprise is
     # notified, and the notice day opens the objection window.
@@ -998,7 +996,7 @@ def report_approve(*, actor: User, report: TestReport, today: dt.date | None = N
     return report
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_return(*, actor: User, report: TestReport, reason: str) -> TestReport:
     # 国发〔1999〕24号 第十四条 (R4): a reviewer returns a report with the reason, for correction and resubmission.
     report = _submitted_for_review(actor, report)
@@ -1017,7 +1015,7 @@ def latest_notice(sample: Sample) -> Notice | None:
     return Notice.objects.filter(sample=sample).order_by("-notified_on", "-id").first()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def objection_file(*, actor: User, sample: Sample, reason: str, filed_on: dt.date) -> Objection:
     # 国发〔1999〕24号 第十四条 (R4 异议): within OBJECTION_DAYS days of the notice.
     _require_role(actor, REVIEWERS, _("只有审核人员可以登记异议。"))
@@ -1062,7 +1060,7 @@ def objection_file(*, actor: User, sample: Sample, reason: str, filed_on: dt.dat
     return objection
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def objection_withdraw(*, actor: User, objection: Objection, reason: str) -> Objection:
     # 国发〔1999〕24号 第十四条 (R4): the applicant withdraws; the first verdict stands once the window has passed.
     _require_role(actor, REVIEWERS, _("只有审核人员可以登记撤回异议。"))
@@ -1086,7 +1084,7 @@ def objection_withdraw(*, actor: User, objection: Objection, reason: str) -> Obj
     return objection
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reinspection_record(
     *,
     actor: User,
