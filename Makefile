@@ -7,7 +7,7 @@ DEB_RUN := redis-server gettext fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-
 DEB_TEST := chromium poppler-utils
 export DJANGO_SETTINGS_MODULE := portal.settings
 
-.PHONY: run test deps deps-test services migrate seed lint stop bench
+.PHONY: run test deps deps-test services migrate seed lint stop bench messages
 
 deps: $(VENV)/.installed var/.deb-run locale/.compiled
 
@@ -58,3 +58,8 @@ test: deps-test services lint
 
 stop:
 	$(PY) -m portal.devservices down
+
+# Refresh the English catalogue after changing a user-facing string (then translate what is new).
+messages: deps
+	$(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=var --ignore=node_modules --ignore=tests --ignore=bench -v 0
+	$(PY) manage.py compilemessages -v 0 --ignore=.venv --ignore=var --ignore=node_modules
