@@ -15,3 +15,8 @@ class SupervisionConfig(AppConfig):
         register_registry()
         register_spotchecks()
         register_publication()
+        # a re-inspection that changes a published verdict issues its correction notice
+        from supervision.publication.services import correct_after_reinspection
+        from supervision.spotchecks.services import on_verdict_replaced
+
+        on_verdict_replaced(correct_after_reinspection)

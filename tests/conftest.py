@@ -179,6 +179,22 @@ def lab(db, kettle_category) -> Institution:
         valid_to=dt.date(2030, 12, 31),
     )
     inst.categories.add(kettle_category)
+    inst.standards.add(*kettle_category.standards.all())  # accredited for the category's current standard
+    return inst
+
+
+@pytest.fixture
+def second_lab(db, kettle_category) -> Institution:
+    """Another institution in scope: a re-inspection is done by another lab than the first (R4)."""
+    inst = Institution.objects.create(
+        name="国家日用电器质量检验检测中心（广州）",
+        accreditation_no="CMA-2024190002",
+        region=Region.objects.get(code="440106"),
+        valid_from=dt.date(2024, 1, 1),
+        valid_to=dt.date(2030, 12, 31),
+    )
+    inst.categories.add(kettle_category)
+    inst.standards.add(*kettle_category.standards.all())
     return inst
 
 

@@ -244,12 +244,12 @@ INSTITUTIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ),
     ("国家日用电器质量检验检测中心（广州）", "CMA-201919000102", "440106", ("0101", "0501", "0701")),
     ("广州市质量监督检测研究院", "CMA-201919000103", "440100", ("0201", "0801", "1001", "0601", "1101")),
-    ("深圳市计量质量检测研究院", "CMA-201919000104", "440300", ("0401", "0701", "0101", "1001")),
+    ("深圳市计量质量检测研究院", "CMA-201919000104", "440300", ("0401", "0701", "0101", "1001", "0801")),
     ("佛山市质量计量监督检测中心", "CMA-201919000105", "440600", ("0101", "0301", "0501", "0701")),
     ("东莞市质量监督检测中心", "CMA-201919000106", "441900", ("0201", "1001", "0401", "0601")),
     ("中山市质量计量监督检测所", "CMA-201919000107", "442000", ("0101", "0501", "0701")),
     ("汕头市质量计量监督检测所", "CMA-201919000108", "440500", ("1001", "0601", "0201")),
-    ("江门市质量计量监督检测所", "CMA-201919000109", "440700", ("0901", "0501", "1201")),
+    ("江门市质量计量监督检测所", "CMA-201919000109", "440700", ("0901", "0501", "1201", "1301")),
     ("广东省建筑材料研究院", "CMA-201919000110", "440100", ("1301", "1201")),
 ]
 
@@ -298,6 +298,10 @@ def _users() -> dict[str, User]:
     return {u.username: u for u in User.objects.filter(username__in=[s.username for s in DEMO_USERS])}
 
 
+# what a test of any demo category needs, backup included (第十四条: no more is drawn)
+DEMO_SAMPLE_QUANTITY = 12
+
+
 def _catalogue() -> dict[str, ProductCategory]:
     standards = Standard.objects.bulk_create(
         [Standard(code=row[2], title=row[3], mandatory=row[4]) for row in CATALOGUE]
@@ -311,6 +315,7 @@ def _catalogue() -> dict[str, ProductCategory]:
                 livelihood=row[6],
                 complaint_focus=row[7],
                 licence_required=row[8] is not None,
+                sample_quantity=DEMO_SAMPLE_QUANTITY,
             )
             for row in CATALOGUE
         ]

@@ -143,8 +143,8 @@ def _sample_fields(story: Story, product: Product, task: Task) -> dict[str, Any]
     }
 
 
-def _pick_lab(story: Story, category: ProductCategory) -> Institution | None:
-    labs = story.labs.get(category.pk)
+def _pick_lab(story: Story, category: ProductCategory, *, besides: Institution | None = None) -> Institution | None:
+    labs = [lab for lab in story.labs.get(category.pk, []) if lab != besides]
     return story.rng.choice(labs) if labs else None
 
 
@@ -238,6 +238,7 @@ def _run_sample(
             sample=sample,
             reason="企业对不合格项目的检验结果有异议，申请对备样复检。",
             filed_on=filed_on,
+            today=filed_on,  # recorded on the day it arrived, in the story
         )
         clock.to(filed_on)
         if state == "withdrawn":
@@ -251,7 +252,8 @@ def _run_sample(
             services.reinspection_record(
                 actor=team.reviewer,
                 objection=objection,
-                institution=_pick_lab(story, task.category) or task.institution,
+                # re-inspected by another institution than the one that tested first
+                institution=_pick_lab(story, task.category, besides=task.institution) or task.institution,
                 decided_on=decided_on,
                 verdict="fail" if confirmed else "pass",
                 failed_items="；".join(failed) if confirmed else "",

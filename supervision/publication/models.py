@@ -99,6 +99,9 @@ class PublishedResult(models.Model):
     institution_name = models.CharField(_("检验机构"), max_length=120)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
     city_code = models.CharField(max_length=6)
+    # 第二十一条: the persons in post on the sampling day (name and post, never an ID number), fixed at
+    # publication so the exposure of a published failure never changes afterwards
+    responsible_persons = models.JSONField(_("责任人（抽样日在任）"), default=list, blank=True)
     search = SearchVectorField(null=True)
 
     class Meta:

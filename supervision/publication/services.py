@@ -22,18 +22,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, cast
 
 from django.conf import settings
-from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.aggregates import JSONBAgg, StringAgg
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -44,11 +45,13 @@ from portal.models import AuditAction, User
 from portal.permissions import PUBLISHERS
 from supervision.publication.models import Announcement, AnnouncementKind, PublishedResult, SearchTerm
 from supervision.publication.search import document_vector, failure_terms, is_counted
-from supervision.registry.models import Region
+from supervision.registry.models import Appointment, AppointmentRole, Region
 from supervision.spotchecks.models import ItemResult, ItemVerdict, Reinspection, Sample, Verdict
 from supervision.spotchecks.selectors import final_samples
 
 PROVINCE_CODE = "440000"
+# The posts an exposure names (第十五条、第二十一条: 企业及其主要负责人)
+RESPONSIBLE_POSTS = (AppointmentRole.LEGAL_REPRESENTATIVE, AppointmentRole.PRINCIPAL)
 SYSTEM_ACTOR = "system:celery-beat"
 
 # The columns written for each published row, in COPY order.
@@ -79,6 +82,7 @@ COPY_COLUMNS: tuple[str, ...] = (
     "institution_name",
     "region_id",
     "city_code",
+    "responsible_persons",
     "search",
 )
 
@@ -194,9 +198,22 @@ def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date
         cur.execute("DROP TABLE IF EXISTS publication_candidates")
         cur.execute(f"CREATE TEMP TABLE publication_candidates ON COMMIT DROP AS {sql}", params)  # noqa: S608
         cur.execute("ANALYZE publication_candidates")
+    in_post = (
+        Appointment.objects.filter(
+            enterprise=OuterRef("task__enterprise"),
+            role__in=RESPONSIBLE_POSTS,
+            start__lte=OuterRef("sampled_on"),
+        )
+        .filter(Q(end__isnull=True) | Q(end__gte=OuterRef("sampled_on")))
+        .order_by()
+        .values("enterprise")
+        .annotate(j=JSONBAgg(JSONObject(role="role", name="person__name"), order_by=("role", "start")))
+        .values("j")
+    )
     qs = (
         final_samples(as_of=as_of)
         .annotate(
+            persons=Subquery(in_post),
             re_verdict=Subquery(latest_reinspection.values("verdict")[:1]),
             re_failed=Subquery(latest_reinspection.values("failed_items")[:1]),
             report_failed=Subquery(failed_report_items),
@@ -207,6 +224,7 @@ def _unpublished_final_rows(*, region: Region, last_day: dt.date, as_of: dt.date
             "sampled_on",
             "region_id",
             "refused",
+            "persons",
             "re_verdict",
             "re_failed",
             "report_failed",
@@ -282,6 +300,8 @@ def _result_row(sample: dict[str, Any], *, announcement: Announcement, published
         "institution_name": sample["institution_name_r"] or sample["institution_name_t"] or "",
         "region_id": sample["region_id"],
         "city_code": city_code(sample["region_id"]),
+        # a failure's exposure names who was in post on the sampling day, fixed now (第二十一条)
+        "responsible_persons": [] if verdict == Verdict.PASS else (sample["persons"] or []),
     }
 
 
@@ -296,6 +316,8 @@ def _copy_value(value: Any) -> str:
         return "t"
     if value is False:
         return "f"
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
     text = value if isinstance(value, str) else str(value)
     if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
         return text.translate(_COPY_SPECIAL)
@@ -333,6 +355,7 @@ class _CopyStream:
             if "!fail" in lexemes:
                 terms.update(failure_terms(lexemes))
             row["search"] = literal
+            row.setdefault("responsible_persons", [])
             lines.append("\t".join([_copy_value(row[c]) for c in COPY_COLUMNS]))
         return "\n".join(lines) + "\n" if lines else ""
 
@@ -495,6 +518,11 @@ def publish_correction(*, actor: User, result: PublishedResult, changes: dict[st
         raise ValidationError({"result": _("该结果已被更正，请更正最新的版本。")})
     if not any(str(changes[k]) != str(getattr(original, k)) for k in changes):
         raise ValidationError({"changes": _("更正内容与原公告相同。")})
+    return _issue_correction(actor=actor, original=original, changes=changes, reason=reason)
+
+
+def _issue_correction(*, actor: User, original: PublishedResult, changes: dict[str, Any], reason: str) -> Announcement:
+    """The correction notice itself: a new announcement and a new row; the original stays as published."""
     today = timezone.localdate()
     year, quarter = today.year, (today.month - 1) // 3 + 1
     region = original.announcement.region
@@ -530,3 +558,35 @@ def publish_correction(*, actor: User, result: PublishedResult, changes: dict[st
         reason=reason,
     )
     return announcement
+
+
+@transaction.atomic
+def correct_after_reinspection(*, actor: User, sample: Sample, reinspection: Reinspection) -> Announcement | None:
+    """A re-inspection that changes a verdict already published issues its correction notice in the
+    same transaction (R4, R5: nothing published is edited in place). Registered at start-up with
+    `spotchecks.services.on_verdict_replaced`; the act that calls it has checked the actor."""
+    # 国发〔1999〕24号 第十四条、第二十一条
+    current = (
+        PublishedResult.objects.select_for_update()
+        .filter(sample=sample)
+        .exclude(pk__in=PublishedResult.objects.filter(corrects__isnull=False).values("corrects"))
+        .order_by("-id")
+        .first()
+    )
+    if current is None:
+        return None
+    failed = "；".join(s.strip() for s in reinspection.failed_items.replace(";", "；").split("；") if s.strip())
+    changes = {
+        "verdict": reinspection.verdict,
+        "failed_items": failed,
+        "institution_name": reinspection.institution.name,
+    }
+    changes = {k: v for k, v in changes.items() if str(v) != str(getattr(current, k))}
+    if "verdict" not in changes:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("复检（报告编号%(no)s，%(day)s）改变了已公告的检验结论。") % {
+            "no": reinspection.report_no or "—",
+            "day": reinspection.decided_on,
+        }
+    return _issue_correction(actor=actor, original=current, changes=changes, reason=reason)

@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from supervision.publication.models import PublishedResult
-from supervision.registry.models import Appointment, AppointmentRole, ProductCategory, Region, RegionLevel
+from supervision.registry.models import AppointmentRole, ProductCategory, Region, RegionLevel
 from supervision.spotchecks.models import Field, PlanLevel, Verdict
 
 if TYPE_CHECKING:
@@ -261,31 +261,13 @@ def exposure_page(
 
 
 def responsible_persons(rows: list[PublishedResult]) -> dict[int, list[str]]:
-    """曝光 names the enterprise's responsible persons (第二十一条: 生产企业和责任人).
-
-    The legal representative and principal in post on the sampling date, names only (never an ID
-    number), read in one query for the whole page.
-    """
-    enterprise_ids = {row.enterprise_id for row in rows if row.enterprise_id}
-    if not enterprise_ids:
-        return {}
-    posts = list(
-        Appointment.objects.filter(
-            enterprise_id__in=enterprise_ids,
-            role__in=[AppointmentRole.LEGAL_REPRESENTATIVE, AppointmentRole.PRINCIPAL],
-        )
-        .select_related("person")
-        .order_by("role", "start")
-    )
+    """曝光 names the enterprise's responsible persons (第二十一条: 生产企业和责任人): the legal
+    representative and principal in post on the sampling day, as fixed in the published row when it
+    was published (names only, never an ID number; a later appointment changes nothing)."""
+    labels = dict(AppointmentRole.choices)
     named: dict[int, list[str]] = {}
     for row in rows:
-        names = [
-            f"{post.get_role_display()}{_('：')}{post.person.name}"
-            for post in posts
-            if post.enterprise_id == row.enterprise_id
-            and post.start <= row.sampled_on
-            and (post.end is None or post.end >= row.sampled_on)
-        ]
+        names = [f"{labels.get(p['role'], p['role'])}{_('：')}{p['name']}" for p in row.responsible_persons or []]
         if names:
             named[row.id] = names
     return named

@@ -210,6 +210,13 @@ class ProductCategory(models.Model):
     complaint_focus = models.BooleanField(_("消费者反映强烈"), default=False)
     licence_required = models.BooleanField(_("实行生产许可证/强制性认证管理"), default=False)
     in_catalogue = models.BooleanField(_("列入抽查目录"), default=True)
+    # 第十四条: samples are limited to what the test needs; a drawn quantity above it is refused.
+    sample_quantity = models.PositiveSmallIntegerField(
+        _("每批抽样数量上限"),
+        null=True,
+        blank=True,
+        help_text=_("检验所需的样品数量（含备样）；抽样数量不得超过此数。留空表示不限。"),
+    )
     # annotated: django-stubs cannot infer a many-to-many to a model named by string (typeddjango/django-stubs#1802)
     standards: models.ManyToManyField[Standard, Any] = models.ManyToManyField(
         "Standard", verbose_name=_("适用标准"), blank=True, related_name="categories"

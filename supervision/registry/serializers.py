@@ -188,6 +188,7 @@ class ProductCategorySerializer(serializers.ModelSerializer[ProductCategory]):
             "is_focus",
             "licence_required",
             "in_catalogue",
+            "sample_quantity",
             "standards",
             "items",
         )

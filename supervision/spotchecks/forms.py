@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import scope_to_region
 from portal.models import User
-from portal.permissions import SAMPLERS
+from portal.permissions import ADMINISTRATORS, SAMPLERS
 from supervision.registry.models import Enterprise, Institution, Product, ProductCategory
 from supervision.spotchecks import services
 from supervision.spotchecks.models import CustodyAction, Field, ItemVerdict, Plan, PlanLevel, Sample, Verdict
@@ -141,6 +141,12 @@ class RefusalForm(forms.Form):
         help_text=_("由拒检企业承担（第十五条）。"),
     )
     due_date = forms.DateField(label=_("强制监督抽查完成期限"), required=False, widget=DATE_INPUT)
+    institution = forms.ModelChoiceField(
+        label=_("强制监督抽查的检验机构"),
+        queryset=Institution.objects.order_by("name"),
+        required=False,
+        help_text=_("留空则由原任务的检验机构承担（须在资质范围和有效期内）。"),
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -229,6 +235,21 @@ class ReturnForm(forms.Form):
 class ObjectionForm(forms.Form):
     filed_on = forms.DateField(label=_("企业提出异议日期"), widget=DATE_INPUT)
     reason = forms.CharField(label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 4}))
+    receipt_no = forms.CharField(
+        label=_("纸质异议收件回执编号"),
+        max_length=60,
+        required=False,
+        help_text=_("仅管理员登记此前收到的纸质异议时填写；其余异议按登记当日提出。"),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not user.has_role(*ADMINISTRATORS):
+            del self.fields["receipt_no"]
+
+
+class ReexaminationForm(forms.Form):
+    since = forms.DateField(label=_("检验日期自"), widget=DATE_INPUT)
 
 
 class WithdrawForm(forms.Form):

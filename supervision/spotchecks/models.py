@@ -308,6 +308,8 @@ class Objection(models.Model):
     sample = models.ForeignKey(Sample, verbose_name=_("样品"), on_delete=models.PROTECT, related_name="objections")
     filed_on = models.DateField(_("提出日期"))
     reason = models.TextField(_("异议理由"))
+    # a paper objection received earlier and recorded later by an administrator, with its receipt
+    receipt_no = models.CharField(_("纸质异议收件回执编号"), max_length=60, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -319,6 +321,12 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sample.code} {self.get_status_display()}"
+
+
+class FeePayer(models.TextChoices):
+    # R4: the applicant advances the fee and bears it only if the re-inspection confirms the first result
+    APPLICANT = "applicant", _("申请人（复检维持原结论）")
+    ORIGINAL_INSTITUTION = "original_institution", _("原检验机构（复检改变原结论）")
 
 
 class Reinspection(models.Model):
@@ -334,6 +342,8 @@ class Reinspection(models.Model):
     report_no = models.CharField(_("复检报告编号"), max_length=60, blank=True)
     seal_photo = models.FileField(_("封样照片"), upload_to="reinspection/%Y/%m/", blank=True)
     fee = models.DecimalField(_("复检费用（元）"), max_digits=10, decimal_places=2, default=0)
+    fee_payer = models.CharField(_("复检费用承担方"), max_length=24, choices=FeePayer.choices, blank=True)
+    fee_payer_name = models.CharField(_("复检费用承担单位"), max_length=120, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

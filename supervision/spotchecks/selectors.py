@@ -22,7 +22,7 @@ from django.utils.translation import gettext_noop
 from portal.access import region_prefix, register_region_path, scope_to_region
 from portal.models import AuditEvent, User, action_label
 from portal.permissions import PLANNERS, SAMPLERS
-from supervision.registry.models import ProductCategory
+from supervision.registry.models import Institution, InstitutionEventKind, ProductCategory
 from supervision.spotchecks.models import (
     ImportBatch,
     ItemResult,
@@ -206,6 +206,30 @@ def awaiting_review(user: User) -> models.QuerySet[TestReport]:
             item_count=Count("items"),
         )
         .order_by("submitted_at", "id")
+    )
+
+
+def institutions_under_review(user: User, *, as_of: dt.date) -> list[tuple[Institution, str, dt.date]]:
+    """Institutions whose qualification is suspended or cancelled on `as_of` and that tested reports
+    in the user's region: (institution, status, since) for the re-examination list (第十三条)."""
+    tested_here = scope_to_region(TestReport.objects.all(), user, "sample__region").values("institution")
+    found = []
+    for inst in Institution.objects.filter(pk__in=tested_here).prefetch_related("events").order_by("name"):
+        status = inst.status_on(as_of)
+        if status in (InstitutionEventKind.SUSPENDED, InstitutionEventKind.CANCELLED):
+            since = max((e.on for e in inst.events.all() if e.on <= as_of and e.kind == status), default=as_of)
+            found.append((inst, status, since))
+    return found
+
+
+def reports_to_reexamine(user: User, *, institution: Institution, since: dt.date) -> models.QuerySet[TestReport]:
+    """第十三条: after falsification, the institution's reports tested (or sampled) since a date, in the
+    user's region, for a reviewer to re-examine — newest first, with where each one stands."""
+    tested_since = Q(tested_on__gte=since) | Q(tested_on__isnull=True, sample__sampled_on__gte=since)
+    return (
+        scope_to_region(TestReport.objects.filter(tested_since, institution=institution), user, "sample__region")
+        .select_related("sample__task__enterprise", "sample__task__category")
+        .order_by("-tested_on", "-id")
     )
 
 

@@ -103,6 +103,7 @@ class RefusalSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(label=_("拒检情况"))
     # the stubs want a Decimal default; the service takes the int 0 as it is (Decimal | int | str)
     cost = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, default=0)  # type: ignore[arg-type]
+    institution = _pk(Institution, label=_("强制监督抽查的检验机构"), required=False, allow_null=True, default=None)
 
 
 class CustodySerializer(serializers.Serializer[Any]):
@@ -144,6 +145,9 @@ class ApproveSerializer(serializers.Serializer[Any]):
 class ObjectionFileSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(allow_blank=True, label=_("异议理由"))
     filed_on = serializers.DateField(label=_("提出日期"))
+    receipt_no = serializers.CharField(
+        required=False, allow_blank=True, default="", label=_("纸质异议收件回执编号（仅管理员登记此前收到的纸质异议）")
+    )
 
 
 class WithdrawSerializer(serializers.Serializer[Any]):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -38,7 +38,7 @@ from portal.access import user_can_see_region
 from portal.audit import audit_record, snapshot
 from portal.errors import located
 from portal.models import AuditAction, User
-from portal.permissions import CUSTODIANS, PLANNERS, REVIEWERS, SAMPLERS
+from portal.permissions import ADMINISTRATORS, CUSTODIANS, PLANNERS, REVIEWERS, SAMPLERS
 from supervision.registry.models import (
     Authority,
     Enterprise,
@@ -50,12 +50,14 @@ from supervision.registry.models import (
 from supervision.spotchecks.models import (
     LEVEL_RANK,
     CustodyAction,
+    FeePayer,
     Field,
     ItemResult,
     ItemVerdict,
     Notice,
     Objection,
     ObjectionStatus,
+    PlaceKind,
     Plan,
     PlanLevel,
     Reinspection,
@@ -66,7 +68,7 @@ from supervision.spotchecks.models import (
     TestReport,
     Verdict,
 )
-from supervision.spotchecks.selectors import objection_deadline, sample_failed_items, sample_verdict
+from supervision.spotchecks.selectors import final_samples, objection_deadline, sample_failed_items, sample_verdict
 
 CLAUSE_CATALOGUE = "第十四条"
 CLAUSE_OBJECTION = "第十四条（异议复检）"
@@ -156,12 +158,6 @@ def _at_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
 
 
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day `months` months earlier, clamped to the end of a shorter month."""
-    result: dt.date = day - relativedelta(months=months)
-    return result
-
-
 def derive_report_verdict(verdicts: Iterable[str]) -> str:
     """Any failed item fails the sample; all passed or not applicable passes it; no items: no verdict."""
     seen = list(verdicts)
@@ -191,7 +187,24 @@ def institution_scope_error(institution: Institution, category: ProductCategory,
             "inst": institution.name,
             "cat": category.name,
         }
+    missing = category.standards.exclude(pk__in=institution.standards.values("pk")).order_by("code").first()
+    if missing is not None:
+        return _(
+            "检验机构“%(inst)s”的资质范围不包括“%(cat)s”现行适用的标准%(std)s，不能承担该类产品的检验（第十三条）。"
+        ) % {
+            "inst": institution.name,
+            "cat": category.name,
+            "std": missing.code,
+        }
     return None
+
+
+def _institution_relied_on(institution: Institution, category: ProductCategory, days: Iterable[dt.date]) -> None:
+    """第十三条 at every act that relies on an institution's results, not only at assignment."""
+    for day in dict.fromkeys(days):
+        problem = institution_scope_error(institution, category, day)
+        if problem:
+            raise ValidationError({"institution": problem})
 
 
 def _distinct_samplers(samplers: Iterable[User], *, field: str = "samplers") -> list[User]:
@@ -310,6 +323,15 @@ def plan_create(
     return plan
 
 
+def repeat_check_free_from(sampled_on: dt.date) -> dt.date:
+    """The first day a product sampled on `sampled_on` may be sampled again by the same or a lower
+    level (第十四条): the anniversary REPEAT_CHECK_MONTHS months later, clamped to the end of a
+    shorter month (31 August + 6 months = 28 February, 29 in a leap year). The block and its message
+    both read this one date."""
+    free: dt.date = sampled_on + relativedelta(months=settings.REPEAT_CHECK_MONTHS)
+    return free
+
+
 def repeat_check_conflict(
     *,
     level: str,
@@ -319,13 +341,12 @@ def repeat_check_conflict(
     today: dt.date,
     exclude_task: Task | None = None,
 ) -> Sample | None:
-    """The earlier sample that makes a new check of this product a repeat check (第十四条), if any.
+    """The earlier sample that makes a check of this product on `today` a repeat check (第十四条), if any.
 
     A product is `Task.product` when known; otherwise the producing enterprise and category. A
-    sample blocks if drawn (not refused) by a check of the same or a higher level strictly
-    after the day exactly REPEAT_CHECK_MONTHS months before today.
+    sample blocks if drawn (not refused) by a check of the same or a higher level and `today` is
+    before its `repeat_check_free_from` day.
     """
-    since = months_before(today, settings.REPEAT_CHECK_MONTHS)
     same_or_higher = [lv for lv, rank in LEVEL_RANK.items() if rank >= LEVEL_RANK[PlanLevel(level)]]
     producer_match = Q(task__producer=producer) | Q(task__producer__isnull=True, task__enterprise=producer)
     if product is not None:
@@ -334,16 +355,35 @@ def repeat_check_conflict(
         )
     else:
         same_product = Q(task__category=category) & producer_match
+    # candidates by date, with a few days' margin for the month-end clamp; the exact test below
+    earliest = today - relativedelta(months=settings.REPEAT_CHECK_MONTHS) - dt.timedelta(days=3)
     qs = Sample.objects.filter(
         same_product,
         refused=False,
-        sampled_on__gt=since,
+        sampled_on__gte=earliest,
         sampled_on__lte=today,
         task__plan__level__in=same_or_higher,
     )
     if exclude_task is not None:
         qs = qs.exclude(task=exclude_task)
-    return qs.select_related("task__plan").order_by("-sampled_on", "-id").first()
+    for sample in qs.select_related("task__plan").order_by("-sampled_on", "-id"):
+        if today < repeat_check_free_from(sample.sampled_on):
+            return sample
+    return None
+
+
+def repeat_check_message(earlier: Sample) -> str:
+    return _(
+        "该产品已于%(day)s被%(level)s抽查（样品编号%(code)s，计划“%(plan)s”），"
+        "%(months)d个月内同级或下级不得重复抽查，%(free)s起方可再次抽查（第十四条）。"
+    ) % {
+        "day": earlier.sampled_on,
+        "level": earlier.task.plan.get_level_display(),
+        "code": earlier.code,
+        "plan": earlier.task.plan.title,
+        "months": settings.REPEAT_CHECK_MONTHS,
+        "free": repeat_check_free_from(earlier.sampled_on),
+    }
 
 
 def _new_task(
@@ -447,17 +487,7 @@ def task_create(
             level=plan.level, product=product, producer=producer or enterprise, category=category, today=today
         )
         if earlier is not None:
-            errors["product"] = _(
-                "该产品已于%(day)s被%(level)s抽查（样品编号%(code)s，计划“%(plan)s”），"
-                "%(months)d个月内同级或下级不得重复抽查，%(free)s起方可再次抽查（第十四条）。"
-            ) % {
-                "day": earlier.sampled_on,
-                "level": earlier.task.plan.get_level_display(),
-                "code": earlier.code,
-                "plan": earlier.task.plan.title,
-                "months": settings.REPEAT_CHECK_MONTHS,
-                "free": _months_after(earlier.sampled_on, settings.REPEAT_CHECK_MONTHS),
-            }
+            errors["product"] = repeat_check_message(earlier)
     if errors:
         raise ValidationError(errors)
     task = _new_task(
@@ -483,10 +513,6 @@ def task_create(
     return task
 
 
-def _months_after(day: dt.date, months: int) -> dt.date:
-    return months_before(day, -months)
-
-
 # ---------------------------------------------------------------- sampling (R2) and refusal (第十五条)
 
 
@@ -500,6 +526,54 @@ def _next_sample_code(region_code: str, day: dt.date) -> str:
     last = Sample.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
     seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{seq:04d}"
+
+
+def sampling_record_errors(task: Task, fields: dict[str, Any]) -> dict[str, str]:
+    """What a sampling record (抽样单) must hold, and why each missing or wrong entry is refused (R2).
+
+    Where the product's label lacks the batch/production date or the executed standard (the label
+    check says so), the record may leave it empty: "not labelled" is then what the record states.
+    """
+    errors: dict[str, str] = {}
+    text = {k: str(fields.get(k) or "").strip() for k in ("product_name", "place", "place_url", "unit_signatory")}
+    if not text["product_name"]:
+        errors["product_name"] = _("请填写产品名称。")
+    if fields.get("place_kind") not in PlaceKind.values:
+        errors["place_kind"] = _("请选择抽样地点类型（成品库、生产线、仓库、货架或网店）。")
+    if task.field == Field.ONLINE:
+        if not (text["place_url"] or task.shop_url):
+            errors["place_url"] = _("网上抽样须填写网店链接。")
+    elif not text["place"]:
+        errors["place"] = _("请填写抽样的具体地点（如二号成品库甲区）。")
+    if not fields.get("sealed"):
+        errors["sealed"] = _("样品须当场封样，请确认已封样。")
+    if not text["unit_signatory"]:
+        errors["unit_signatory"] = _("请填写受检单位签字人。")
+    has_batch = bool(str(fields.get("batch") or "").strip() or fields.get("production_date"))
+    if not has_batch and fields.get("label_production_date"):
+        errors["batch"] = _("请填写批号或生产日期（标签未标注时，取消勾选“标签：生产日期”）。")
+    if not str(fields.get("executed_standard") or "").strip() and fields.get("label_standard"):
+        errors["executed_standard"] = _("请填写执行标准（标签未标注时，取消勾选“标签：标准号”）。")
+    drawn, retained = fields.get("quantity_drawn"), fields.get("quantity_retained")
+    limit = task.category.sample_quantity
+    if not drawn:
+        errors["quantity_drawn"] = _("请填写抽样数量。")
+    elif limit is not None and drawn > limit:
+        # 第十四条: samples are limited to what the test needs
+        errors["quantity_drawn"] = _("“%(cat)s”每批抽样不超过%(n)d个（检验所需数量，含备样），不得多抽。") % {
+            "cat": task.category.name,
+            "n": limit,
+        }
+    if retained is None:
+        errors["quantity_retained"] = _("请填写备样数量（未留备样填0）。")
+    elif drawn and retained > drawn:
+        errors["quantity_retained"] = _("备样数量（%(r)s）不能超过抽样数量（%(d)s）。") % {"r": retained, "d": drawn}
+    if fields.get("sampling_base") is not None and drawn and fields["sampling_base"] < drawn:
+        errors["sampling_base"] = _("抽样基数不能少于抽样数量。")
+    price = fields.get("unit_price")
+    if price is not None and price < 0:
+        errors["unit_price"] = _("单价不能为负数。")
+    return errors
 
 
 def _sampling_guards(actor: User, task: Task, sampled_on: dt.date) -> dict[str, str]:
@@ -530,17 +604,20 @@ def sample_record(*, actor: User, task: Task, samplers: Iterable[User], sampled_
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
         people = []
-    drawn, retained = fields.get("quantity_drawn"), fields.get("quantity_retained")
-    if not drawn:
-        errors["quantity_drawn"] = _("请填写抽样数量。")
-    if retained is not None and drawn and retained > drawn:
-        errors["quantity_retained"] = _("备样数量（%(r)s）不能超过抽样数量（%(d)s）。") % {"r": retained, "d": drawn}
-    if fields.get("sampling_base") is not None and drawn and fields["sampling_base"] < drawn:
-        errors["sampling_base"] = _("抽样基数不能少于抽样数量。")
-    if not (fields.get("product_name") or "").strip():
-        errors["product_name"] = _("请填写产品名称。")
-    if task.field == Field.ONLINE and not (fields.get("place_url") or task.shop_url):
-        errors["place_url"] = _("网上抽样须填写网店链接。")
+    errors.update(sampling_record_errors(task, fields))
+    # 第十四条: the repeat-check ban is checked again on the day the sample is drawn: two tasks for the
+    # same product may have been assigned the same day, and the first one sampled blocks the second.
+    if sampled_on is not None and "task" not in errors and task.plan.level in PlanLevel.values:
+        earlier = repeat_check_conflict(
+            level=task.plan.level,
+            product=task.product,
+            producer=task.producer or task.enterprise,
+            category=task.category,
+            today=sampled_on,
+            exclude_task=task,
+        )
+        if earlier is not None:
+            errors["sampled_on"] = repeat_check_message(earlier)
     if errors:
         raise ValidationError(errors)
     sample = Sample(
@@ -586,9 +663,15 @@ def sample_record_refusal(
     note: str,
     cost: Decimal | int | str = 0,
     due_date: dt.date | None = None,
+    institution: Institution | None = None,
 ) -> Sample:
     # 国发〔1999〕24号 第十五条: 拒绝监督抽查的，按不合格论处, and a compulsory check at the enterprise's cost.
     errors = _sampling_guards(actor, task, sampled_on)
+    # 第十三条: the compulsory check goes to an institution in scope today (the task's, or another named)
+    institution = institution or task.institution
+    scope_error = institution_scope_error(institution, task.category, timezone.localdate())
+    if scope_error:
+        errors["institution"] = scope_error + _("请为强制监督抽查另选检验机构。")
     try:
         people = _distinct_samplers(samplers)
     except ValidationError as exc:
@@ -634,7 +717,7 @@ def sample_record_refusal(
         plan=task.plan,
         enterprise=task.enterprise,
         category=task.category,
-        institution=task.institution,
+        institution=institution,
         samplers=list(task.samplers.all()) or people,
         field=task.field,
         product=task.product,
@@ -876,11 +959,16 @@ def report_save_items(
 def report_submit(*, actor: User, report: TestReport) -> TestReport:
     # 国发〔1999〕24号 第十四条 (R4): the tester submits the report for review by another person.
     _require_role(actor, SAMPLERS, _("只有抽样/检验人员可以提交检验报告。"))
-    report = TestReport.objects.select_for_update().select_related("sample").get(pk=report.pk)
+    report = (
+        TestReport.objects.select_for_update(of=("self",))
+        .select_related("sample__task__category", "institution")
+        .get(pk=report.pk)
+    )
     _require_region(actor, report.sample.region_id)
     _editable(report)
     if not report.items.exists():
         raise ValidationError({"items": _("报告没有检验项目，不能提交。")})
+    _institution_relied_on(report.institution, report.sample.task.category, [report.tested_on or timezone.localdate()])
     before = snapshot(report)
     report.status = ReportStatus.SUBMITTED
     report.submitted_by = actor
@@ -901,7 +989,7 @@ def _submitted_for_review(actor: User, report: TestReport) -> TestReport:
     _require_role(actor, REVIEWERS, _("只有审核人员可以审核检验报告。"))
     report = (
         TestReport.objects.select_for_update(of=("self",))
-        .select_related("sample__task__enterprise", "sample__task__category")
+        .select_related("sample__task__enterprise", "sample__task__category", "institution")
         .get(pk=report.pk)
     )
     _require_region(actor, report.sample.region_id)
@@ -972,6 +1060,8 @@ def report_approve(*, actor: User, report: TestReport, today: dt.date | None = N
     report = _submitted_for_review(actor, report)
     if not report.verdict:
         raise ValidationError({"items": _("报告没有检验结论，不能审核通过。")})
+    # a report from an institution suspended or cancelled since (or when it tested) is not approved
+    _institution_relied_on(report.institution, report.sample.task.category, [report.tested_on or today, today])
     _record_review(report, actor=actor, status=ReportStatus.APPROVED, action=AuditAction.REPORT_APPROVED)
     sample = report.sample
     failed = list(report.items.filter(verdict=ItemVerdict.FAIL).order_by("seq").values_list("name", flat=True))
@@ -1015,10 +1105,31 @@ def latest_notice(sample: Sample) -> Notice | None:
     return Notice.objects.filter(sample=sample).order_by("-notified_on", "-id").first()
 
 
+def backup_sample_missing(sample: Sample) -> bool:
+    """R4: a re-inspection tests the retained (backup) sample, kept sealed; without one there is none."""
+    return not sample.quantity_retained or not sample.sealed
+
+
 @transaction.atomic(durable=True)
-def objection_file(*, actor: User, sample: Sample, reason: str, filed_on: dt.date) -> Objection:
-    # 国发〔1999〕24号 第十四条 (R4 异议): within OBJECTION_DAYS days of the notice.
-    _require_role(actor, REVIEWERS, _("只有审核人员可以登记异议。"))
+def objection_file(
+    *,
+    actor: User,
+    sample: Sample,
+    reason: str,
+    filed_on: dt.date,
+    receipt_no: str = "",
+    today: dt.date | None = None,
+) -> Objection:
+    # 国发〔1999〕24号 第十四条 (R4 异议): within OBJECTION_DAYS days of the notice, while the verdict
+    # is not final. An objection is recorded on the day it arrives; a paper objection received
+    # earlier is recorded later only by an administrator, with its receipt (audited).
+    today = _today(today)
+    paper = bool((receipt_no or "").strip())
+    _require_role(
+        actor,
+        (*REVIEWERS, *ADMINISTRATORS) if paper else REVIEWERS,
+        _("只有审核人员可以登记异议（纸质异议由管理员凭收件回执登记）。"),
+    )
     # Lock the sample so two clerks cannot both open an objection on it.
     sample = Sample.objects.select_for_update().get(pk=sample.pk)
     _require_region(actor, sample.region_id)
@@ -1035,9 +1146,21 @@ def objection_file(*, actor: User, sample: Sample, reason: str, filed_on: dt.dat
         raise ValidationError({"sample": _("该样品已复检，复检结论为最终结论，不能再次提出异议。")})
     if Objection.objects.filter(sample=sample, status=ObjectionStatus.OPEN).exists():
         raise ValidationError({"sample": _("该样品已有正在处理的异议。")})
+    if backup_sample_missing(sample):
+        raise ValidationError(
+            {
+                "sample": _(
+                    "该样品未留存封存的备样（备样数量%(n)s，封样：%(sealed)s），无法复检，异议不予受理；"
+                    "请将此理由告知企业。"
+                )
+                % {"n": sample.quantity_retained or 0, "sealed": _("是") if sample.sealed else _("否")}
+            }
+        )
     deadline = objection_deadline(notice.notified_on)
     if filed_on is None:
         errors["filed_on"] = _("请填写提出日期。")
+    elif filed_on > today:
+        errors["filed_on"] = _("提出日期不能晚于今天。")
     elif filed_on < notice.notified_on:
         errors["filed_on"] = _("提出日期不能早于通知送达日期（%(day)s）。") % {"day": notice.notified_on}
     elif filed_on > deadline:
@@ -1045,16 +1168,24 @@ def objection_file(*, actor: User, sample: Sample, reason: str, filed_on: dt.dat
             "异议期限已过：结果于%(notified)s通知，应在%(days)d日内（截至%(deadline)s）提出，"
             "%(filed)s提出的异议不予受理。"
         ) % {"notified": notice.notified_on, "days": settings.OBJECTION_DAYS, "deadline": deadline, "filed": filed_on}
-    elif filed_on > timezone.localdate():
-        errors["filed_on"] = _("提出日期不能晚于今天。")
+    elif filed_on < today and not (paper and actor.has_role(*ADMINISTRATORS)):
+        errors["filed_on"] = _("异议在登记当日提出（%(today)s）；此前收到的纸质异议由管理员凭收件回执编号登记。") % {
+            "today": today
+        }
+    if "filed_on" not in errors and final_samples(as_of=today).filter(pk=sample.pk).exists():
+        # the window has passed with no objection: the verdict is final (and may be published); a
+        # filing date inside the window does not reopen it
+        raise ValidationError({"sample": _("该样品的检验结论已于异议期满后生效（可能已公告），不能再提出异议。")})
     if errors:
         raise ValidationError(errors)
-    objection = Objection.objects.create(sample=sample, filed_on=filed_on, reason=reason.strip(), recorded_by=actor)
+    objection = Objection.objects.create(
+        sample=sample, filed_on=filed_on, reason=reason.strip(), recorded_by=actor, receipt_no=receipt_no.strip()
+    )
     audit_record(
         actor=actor,
         action=AuditAction.OBJECTION_FILED,
         target=sample,
-        after={**snapshot(objection), "deadline": deadline.isoformat()},
+        after={**snapshot(objection), "deadline": deadline.isoformat(), "paper": paper},
         reason=reason.strip(),
     )
     return objection
@@ -1110,7 +1241,11 @@ def reinspection_record(
     _require_region(actor, sample.region_id)
     if objection.status != ObjectionStatus.OPEN:
         raise ValidationError({"__all__": _("只有处理中的异议可以记录复检结果。")})
+    if backup_sample_missing(sample):
+        raise ValidationError({"__all__": _("该样品未留存封存的备样，无法复检；请告知企业异议因无备样不能复检。")})
     errors: dict[str, str] = {}
+    if institution.pk == sample.report.institution_id:
+        errors["institution"] = _("复检应由原检验机构以外的机构承担，请另选复检机构。")
     if verdict not in (Verdict.PASS, Verdict.FAIL):
         errors["verdict"] = _("复检结论应为“合格”或“不合格”。")
     if verdict == Verdict.FAIL and not (failed_items or "").strip():
@@ -1162,6 +1297,7 @@ def reinspection_record(
             after={"custody": custody.pk, "action": CustodyAction.SEAL_CHECKED, "holder": custody.holder},
             clause=CLAUSE_OBJECTION,
         )
+    confirmed = verdict == first_verdict
     reinspection = Reinspection(
         objection=objection,
         institution=institution,
@@ -1170,6 +1306,9 @@ def reinspection_record(
         failed_items=(failed_items or "").strip() if verdict == Verdict.FAIL else "",
         report_no=(report_no or "").strip(),
         fee=fee_value,
+        # R4: the applicant bears the fee only if the re-inspection confirms the first result
+        fee_payer=FeePayer.APPLICANT if confirmed else FeePayer.ORIGINAL_INSTITUTION,
+        fee_payer_name=sample.task.enterprise.name if confirmed else sample.report.institution.name,
         recorded_by=actor,
     )
     if seal_photo is not None:
@@ -1179,7 +1318,6 @@ def reinspection_record(
     before = snapshot(objection)
     objection.status = ObjectionStatus.DECIDED
     objection.save(update_fields=["status"])
-    confirmed = verdict == first_verdict
     payer = (
         {"kind": "applicant", "enterprise_id": sample.task.enterprise_id, "name": sample.task.enterprise.name}
         if confirmed
@@ -1203,4 +1341,18 @@ def reinspection_record(
             "failed_items_list": sample_failed_items(sample),
         },
     )
+    for replaced in VERDICT_REPLACED:
+        # a verdict already published (it cannot be, once objections close at finality; but if it
+        # ever is) gets its correction notice in this same transaction
+        replaced(actor=actor, sample=sample, reinspection=reinspection)
     return reinspection
+
+
+# Called when a re-inspection replaces a sample's verdict: registered at start-up by the layers that
+# hold a copy of the verdict (publication), so this one never imports them.
+VERDICT_REPLACED: list[Callable[..., Any]] = []
+
+
+def on_verdict_replaced(callback: Callable[..., Any]) -> None:
+    if callback not in VERDICT_REPLACED:
+        VERDICT_REPLACED.append(callback)

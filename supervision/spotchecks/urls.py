@@ -26,6 +26,7 @@ urlpatterns = [
     path("objections/<int:pk>/withdraw/", views.objection_withdraw, name="objection-withdraw"),
     path("objections/<int:pk>/reinspection/", views.reinspection_create, name="reinspection-create"),
     path("reviews/", views.review_list, name="review-list"),
+    path("institutions/<int:pk>/reexamination/", views.institution_reexamination, name="institution-reexamination"),
     path("imports/", views.import_page, name="import-page"),
     path("imports/template.<str:fmt>", views.import_template, name="import-template"),
     path("imports/<int:pk>/", views.import_batch, name="import-batch"),

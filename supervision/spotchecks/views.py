@@ -27,9 +27,9 @@ from portal.access import scope_to_region
 from portal.errors import location_of
 from portal.forms import attach_service_errors
 from portal.models import User
-from portal.permissions import CUSTODIANS, PLANNERS, REVIEWERS, SAMPLERS
+from portal.permissions import ADMINISTRATORS, CUSTODIANS, PLANNERS, REVIEWERS, SAMPLERS
 from portal.typing import AuthedHttpRequest
-from supervision.registry.models import CatalogueItem
+from supervision.registry.models import CatalogueItem, Institution
 from supervision.spotchecks import imports, selectors, services
 from supervision.spotchecks.filters import ReportFilter, SampleFilter, TaskFilter
 from supervision.spotchecks.forms import (
@@ -38,6 +38,7 @@ from supervision.spotchecks.forms import (
     ItemFormSet,
     ObjectionForm,
     PlanForm,
+    ReexaminationForm,
     RefusalForm,
     ReinspectionForm,
     ReportHeaderForm,
@@ -461,7 +462,39 @@ def review_list(request: AuthedHttpRequest) -> HttpResponse:
     require_role(request.user, *REVIEWERS)
     filterset = ReportFilter(request.GET or None, queryset=selectors.awaiting_review(request.user))
     page, query = paginate(request, filterset.qs)
-    return render(request, "spotchecks/review_list.html", {"filter": filterset, "page": page, "query": query})
+    under_review = selectors.institutions_under_review(request.user, as_of=timezone.localdate())
+    return render(
+        request,
+        "spotchecks/review_list.html",
+        {"filter": filterset, "page": page, "query": query, "under_review": under_review},
+    )
+
+
+@login_required
+def institution_reexamination(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """第十三条: a suspended or cancelled institution's reports since a date, to re-examine."""
+    require_role(request.user, *REVIEWERS)
+    institution = get_object_or_404(Institution, pk=pk)
+    today = timezone.localdate()
+    under_review = {
+        inst.pk: since for inst, _status, since in selectors.institutions_under_review(request.user, as_of=today)
+    }
+    form = ReexaminationForm(request.GET or None, initial={"since": under_review.get(institution.pk, today)})
+    since = form.cleaned_data["since"] if form.is_valid() else under_review.get(institution.pk, today)
+    reports = selectors.reports_to_reexamine(request.user, institution=institution, since=since)
+    page, query = paginate(request, reports)
+    return render(
+        request,
+        "spotchecks/institution_reexamination.html",
+        {
+            "institution": institution,
+            "status": institution.status_on(today),
+            "form": form,
+            "since": since,
+            "page": page,
+            "query": query,
+        },
+    )
 
 
 @login_required
@@ -494,9 +527,9 @@ def report_review(request: AuthedHttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def objection_create(request: AuthedHttpRequest, code: str) -> HttpResponse:
-    require_role(request.user, *REVIEWERS)
+    require_role(request.user, *REVIEWERS, *ADMINISTRATORS)
     sample = _sample(request.user, code)
-    form = ObjectionForm(request.POST or None, initial={"filed_on": timezone.localdate()})
+    form = ObjectionForm(request.POST or None, initial={"filed_on": timezone.localdate()}, user=request.user)
     if (
         request.method == "POST"
         and form.is_valid()

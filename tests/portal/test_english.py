@@ -19,7 +19,14 @@ from stdnum.cn import ric
 from portal.models import User
 from supervision.models import Appointment, Notice, Person, Sample
 from supervision.spotchecks import services
-from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, approve, make_plan, make_task, record_sample
+from tests.supervision.spotcheck_factory import (
+    ITEMS_ONE_FAIL,
+    SAMPLING_RECORD,
+    approve,
+    make_plan,
+    make_task,
+    record_sample,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +127,7 @@ def published(make_result, kettle_category, enterprise):
         enterprise_name=enterprise.name,
         focus=True,
         region="440106",
+        responsible_persons=[{"role": "legal_rep", "name": "张三丰"}],  # fixed at publication
     )
     make_result(verdict="pass", region="440106")
     return fail
@@ -135,16 +143,7 @@ def notified_sample(reviewer, inspector, inspector2, kettle_category, enterprise
         task=task,
         samplers=[inspector, inspector2],
         sampled_on=today,
-        product_name="电水壶",
-        trademark="美的好",
-        model_spec="MK-17S05",
-        batch="20260801",
-        place_kind="finished_store",
-        place="二号仓库甲区",
-        sampling_base=200,
-        quantity_drawn=4,
-        quantity_retained=2,
-        sealed=True,
+        **{**SAMPLING_RECORD, "place": "二号仓库甲区"},
     )
     approve(inspector, reviewer, sample, ITEMS_ONE_FAIL, notified_on=today)
     return sample
@@ -278,13 +277,7 @@ def test_it_serves_the_notice_in_chinese_when_approved_from_an_english_page(
         task=task,
         samplers=[inspector, inspector2],
         sampled_on=today - dt.timedelta(days=1),
-        product_name="电水壶",
-        place_kind="finished_store",
-        place="二号仓库甲区",
-        sampling_base=200,
-        quantity_drawn=4,
-        quantity_retained=2,
-        sealed=True,
+        **{**SAMPLING_RECORD, "place": "二号仓库甲区"},
     )
     report = services.report_save_items(
         actor=inspector, report=sample.report, items=ITEMS_ONE_FAIL, report_no="R-1", tested_on=today

@@ -115,22 +115,28 @@ def make_task(
     )
 
 
-def record_sample(actor: User, task: Task, samplers: list[User], sampled_on: dt.date) -> Sample:
+# A complete sampling record (R2): what `services.sampling_record_errors` asks of one.
+SAMPLING_RECORD = {
+    "product_name": "电水壶",
+    "trademark": "美的好",
+    "model_spec": "MK-17S05",
+    "batch": "20260801",
+    "executed_standard": "GB 4706.19-2008",
+    "place_kind": "finished_store",
+    "place": "成品库",
+    "sampling_base": 200,
+    "quantity_drawn": 4,
+    "quantity_retained": 2,
+    "sealed": True,
+    "label_standard": True,
+    "label_production_date": True,
+    "unit_signatory": "张经理",
+}
+
+
+def record_sample(actor: User, task: Task, samplers: list[User], sampled_on: dt.date, **fields: object) -> Sample:
     return services.sample_record(
-        actor=actor,
-        task=task,
-        samplers=samplers,
-        sampled_on=sampled_on,
-        product_name="电水壶",
-        trademark="美的好",
-        model_spec="MK-17S05",
-        batch="20260801",
-        place_kind="finished_store",
-        place="成品库",
-        sampling_base=200,
-        quantity_drawn=4,
-        quantity_retained=2,
-        sealed=True,
+        actor=actor, task=task, samplers=samplers, sampled_on=sampled_on, **{**SAMPLING_RECORD, **fields}
     )
 
 

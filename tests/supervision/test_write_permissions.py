@@ -124,6 +124,7 @@ READ_PAGES = {
     "sample-detail",
     "sample-label",
     "review-list",
+    "institution-reexamination",
     "import-template",
     "import-batch",
     "import-progress",
@@ -165,7 +166,11 @@ def objection(inspector, reviewer, sample):
 
     approve(inspector, reviewer, sample, ITEMS_ONE_FAIL, dt.date(2026, 10, 1))
     return services.objection_file(
-        actor=reviewer, sample=sample, reason="对泄漏电流有异议", filed_on=dt.date(2026, 10, 5)
+        actor=reviewer,
+        sample=sample,
+        reason="对泄漏电流有异议",
+        filed_on=dt.date(2026, 10, 5),
+        today=dt.date(2026, 10, 5),
     )
 
 

@@ -366,30 +366,46 @@ def test_it_takes_one_of_two_racing_answers_with_the_same_fingerprint(kettle_cat
 
 
 def test_it_names_the_responsible_persons_in_post_on_the_sampling_day_on_the_exposure_page(
-    client, make_result, enterprise
+    client, official, enterprise, kettle_category, lab
 ):
-    """第二十一条: exposure names the enterprise and its responsible persons — names only, never ID numbers."""
+    """第二十一条: exposure names the enterprise and its responsible persons — names only, never ID
+    numbers — as in post on the sampling day, fixed when published: a later appointment changes nothing."""
     from stdnum.cn import ric
 
     from supervision.models import Appointment, AppointmentRole, Person
+    from supervision.publication.services import publish_quarter
+    from tests.supervision.pub_factory import make_sample
 
-    row = make_result(verdict=Verdict.FAIL, enterprise=enterprise, enterprise_name=enterprise.name)
+    sampled_on = dt.date(2026, 5, 10)
+    make_sample(
+        actor=official,
+        enterprise=enterprise,
+        category=kettle_category,
+        institution=lab,
+        sampled_on=sampled_on,
+        notified_on=dt.date(2026, 5, 20),
+    )
 
     def person(name: str, body: str) -> Person:
         return Person.objects.create(name=name, id_number=body + ric.calc_check_digit(body + "0"))
 
     former, current = person("钱前任", "44010619800101123"), person("孙现任", "44010619820202456")
+    legal_rep = AppointmentRole.LEGAL_REPRESENTATIVE
     Appointment.objects.create(
         person=former,
         enterprise=enterprise,
-        role=AppointmentRole.LEGAL_REPRESENTATIVE,
+        role=legal_rep,
         start=dt.date(2000, 1, 1),
-        end=row.sampled_on - dt.timedelta(days=1),
+        end=sampled_on - dt.timedelta(1),
     )
-    Appointment.objects.create(
-        person=current, enterprise=enterprise, role=AppointmentRole.LEGAL_REPRESENTATIVE, start=row.sampled_on
-    )
+    Appointment.objects.create(person=current, enterprise=enterprise, role=legal_rep, start=sampled_on)
+    publish_quarter(actor_or_label=official, year=2026, quarter=2)
     html = client.get(reverse("public-exposure")).content.decode()
     assert "孙现任" in html
     assert "钱前任" not in html
     assert former.id_number not in html and current.id_number not in html
+    # recorded after publication, a principal "in post" on the sampling day is not added to what was published
+    later = person("李后补", "44010619830303789")
+    Appointment.objects.create(person=later, enterprise=enterprise, role=AppointmentRole.PRINCIPAL, start=sampled_on)
+    html = client.get(reverse("public-exposure")).content.decode()
+    assert "孙现任" in html and "李后补" not in html

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from portal.models import AuditAction, AuditEvent
 from supervision.models import ObjectionStatus, ReportStatus, Sample, Task
 from supervision.spotchecks import services
-from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, png_file
+from tests.supervision.spotcheck_factory import ITEMS_ONE_FAIL, SAMPLING_RECORD, png_file
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
@@ -89,7 +89,7 @@ def test_it_answers_400_with_the_institution_field_when_out_of_scope(
 
 def test_it_records_a_sample_and_answers_400_for_one_sampler(inspector, task, team):
     api = client_for(inspector)
-    body = {"samplers": [inspector.pk], "sampled_on": "2026-09-10", "product_name": "电水壶", "quantity_drawn": 4}
+    body = {**SAMPLING_RECORD, "samplers": [inspector.pk], "sampled_on": "2026-09-10"}
     r = api.post(f"{API}/tasks/{task.pk}/sample/", body, format="json")
     assert r.status_code == 400 and "samplers" in r.json()
     r = api.post(f"{API}/tasks/{task.pk}/sample/", {**body, "quantity_retained": 9}, format="json")
@@ -121,7 +121,7 @@ def test_it_records_a_refusal_as_fail_refused_and_final(inspector, task, team):
     assert Task.objects.filter(compulsory=True, origin_sample_id=r.json()["id"]).exists()
 
 
-def test_it_walks_a_report_from_items_to_reinspection(inspector, reviewer, sample, lab):
+def test_it_walks_a_report_from_items_to_reinspection(inspector, reviewer, sample, lab, second_lab):
     api_i, api_r = client_for(inspector), client_for(reviewer)
     r = api_i.put(
         f"{API}/samples/{sample.pk}/items/", {"items": [{**ITEMS_ONE_FAIL[0], "verdict": "?"}]}, format="json"
@@ -156,7 +156,7 @@ def test_it_walks_a_report_from_items_to_reinspection(inspector, reviewer, sampl
     objection_id = r.json()["id"]
     r = api_r.post(
         f"{API}/objections/{objection_id}/reinspection/",
-        {"institution": lab.pk, "decided_on": str(notified), "verdict": "pass", "seal_photo": png_file()},
+        {"institution": second_lab.pk, "decided_on": str(notified), "verdict": "pass", "seal_photo": png_file()},
         format="multipart",
     )
     assert r.status_code == 201, r.content
@@ -167,19 +167,38 @@ def test_it_walks_a_report_from_items_to_reinspection(inspector, reviewer, sampl
 
 
 def test_it_refuses_an_objection_after_day_15_with_the_field(inspector, reviewer, sample):
+    from django.utils import timezone
+
+    today = timezone.localdate()
     services.report_save_items(actor=inspector, report=sample.report, items=ITEMS_ONE_FAIL)
     services.report_submit(actor=inspector, report=sample.report)
-    services.report_approve(actor=reviewer, report=sample.report, today=dt.date(2026, 10, 1))
+    # notified 15 days ago: today is the last day of the window
+    services.report_approve(actor=reviewer, report=sample.report, today=today - dt.timedelta(days=15))
     r = client_for(reviewer).post(
-        f"{API}/samples/{sample.pk}/objections/", {"reason": "不服", "filed_on": "2026-10-17"}, format="json"
+        f"{API}/samples/{sample.pk}/objections/",
+        {"reason": "不服", "filed_on": str(today - dt.timedelta(days=1))},
+        format="json",
     )
-    assert r.status_code == 400 and "异议期限已过" in r.json()["filed_on"][0]
+    assert r.status_code == 400 and "登记当日" in r.json()["filed_on"][0]  # no back-dating by a reviewer
     r = client_for(reviewer).post(
-        f"{API}/samples/{sample.pk}/objections/", {"reason": "不服", "filed_on": "2026-10-16"}, format="json"
+        f"{API}/samples/{sample.pk}/objections/", {"reason": "不服", "filed_on": str(today)}, format="json"
     )
-    assert r.status_code == 201
+    assert r.status_code == 201, r.content
     r = client_for(reviewer).post(f"{API}/objections/{r.json()['id']}/withdraw/", {"reason": "撤回"}, format="json")
     assert r.status_code == 200 and r.json()["status"] == ObjectionStatus.WITHDRAWN
+
+
+def test_it_refuses_an_objection_on_day_16_with_the_deadline(inspector, reviewer, sample):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    services.report_save_items(actor=inspector, report=sample.report, items=ITEMS_ONE_FAIL)
+    services.report_submit(actor=inspector, report=sample.report)
+    services.report_approve(actor=reviewer, report=sample.report, today=today - dt.timedelta(days=16))
+    r = client_for(reviewer).post(
+        f"{API}/samples/{sample.pk}/objections/", {"reason": "不服", "filed_on": str(today)}, format="json"
+    )
+    assert r.status_code == 400 and "异议期限已过" in r.json()["filed_on"][0]
 
 
 def test_it_answers_404_for_records_outside_the_region_as_the_pages_do(outsider, sample, task, team):

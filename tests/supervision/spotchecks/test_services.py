@@ -201,10 +201,10 @@ def test_it_matches_a_product_by_producer_and_category_when_no_product_is_named(
     assert "product" in exc.value.message_dict
 
 
-def test_it_computes_month_boundaries_at_month_ends():
-    assert services.months_before(dt.date(2026, 8, 31), 6) == dt.date(2026, 2, 28)
-    assert services.months_before(dt.date(2028, 8, 31), 6) == dt.date(2028, 2, 29)
-    assert services.months_before(dt.date(2026, 3, 15), 6) == dt.date(2025, 9, 15)
+def test_it_computes_the_free_day_at_month_ends():
+    assert services.repeat_check_free_from(dt.date(2025, 8, 31)) == dt.date(2026, 2, 28)
+    assert services.repeat_check_free_from(dt.date(2027, 8, 31)) == dt.date(2028, 2, 29)
+    assert services.repeat_check_free_from(dt.date(2025, 9, 15)) == dt.date(2026, 3, 15)
 
 
 # ---------------------------------------------------------------- R2 sampling
@@ -223,16 +223,8 @@ def test_it_requires_two_distinct_samplers_with_enforcement_ids(inspector, inspe
 
 def test_it_refuses_a_retained_quantity_above_the_drawn_one(inspector, task, team):
     with pytest.raises(ValidationError) as exc:
-        services.sample_record(
-            actor=inspector,
-            task=task,
-            samplers=team,
-            sampled_on=dt.date(2026, 9, 10),
-            product_name="电水壶",
-            quantity_drawn=2,
-            quantity_retained=3,
-        )
-    assert "quantity_retained" in exc.value.message_dict
+        record_sample(inspector, task, team, dt.date(2026, 9, 10), quantity_drawn=2, quantity_retained=3)
+    assert "不能超过抽样数量" in exc.value.message_dict["quantity_retained"][0]
 
 
 def test_it_records_a_sample_with_code_custody_draft_report_and_audit(inspector, sample, lab):
@@ -286,7 +278,9 @@ def test_it_refuses_an_objection_to_a_refusal(inspector, reviewer, task, team):
         actor=inspector, task=task, samplers=team, sampled_on=dt.date(2026, 9, 10), witnesses="张三", note="拒绝"
     )
     with pytest.raises(ValidationError) as exc:
-        services.objection_file(actor=reviewer, sample=refusal, reason="不服", filed_on=dt.date(2026, 9, 12))
+        services.objection_file(
+            actor=reviewer, sample=refusal, reason="不服", filed_on=dt.date(2026, 9, 12), today=dt.date(2026, 9, 12)
+        )
     assert "第十五条" in exc.value.message_dict["sample"][0]
 
 
@@ -360,14 +354,24 @@ def test_it_returns_a_report_with_a_reason_and_accepts_it_again(inspector, revie
 
 def test_it_accepts_an_objection_on_day_15(reviewer, approved):
     obj = services.objection_file(
-        actor=reviewer, sample=approved, reason="对泄漏电流结果有异议", filed_on=NOTIFIED + dt.timedelta(days=15)
+        actor=reviewer,
+        sample=approved,
+        reason="对泄漏电流结果有异议",
+        filed_on=NOTIFIED + dt.timedelta(days=15),
+        today=NOTIFIED + dt.timedelta(days=15),
     )
     assert obj.status == ObjectionStatus.OPEN
 
 
 def test_it_refuses_an_objection_on_day_16(reviewer, approved):
     with pytest.raises(ValidationError) as exc:
-        services.objection_file(actor=reviewer, sample=approved, reason="异议", filed_on=NOTIFIED + dt.timedelta(16))
+        services.objection_file(
+            actor=reviewer,
+            sample=approved,
+            reason="异议",
+            filed_on=NOTIFIED + dt.timedelta(16),
+            today=NOTIFIED + dt.timedelta(16),
+        )
     assert "异议期限已过" in exc.value.message_dict["filed_on"][0]
     assert "2026-10-16" in exc.value.message_dict["filed_on"][0]
 
@@ -382,14 +386,32 @@ def test_it_makes_the_verdict_final_on_day_16_not_day_15(reviewer, approved):
 
 
 def test_it_allows_only_one_open_objection(reviewer, approved):
-    services.objection_file(actor=reviewer, sample=approved, reason="异议", filed_on=NOTIFIED + dt.timedelta(3))
+    services.objection_file(
+        actor=reviewer,
+        sample=approved,
+        reason="异议",
+        filed_on=NOTIFIED + dt.timedelta(3),
+        today=NOTIFIED + dt.timedelta(3),
+    )
     with pytest.raises(ValidationError) as exc:
-        services.objection_file(actor=reviewer, sample=approved, reason="又一", filed_on=NOTIFIED + dt.timedelta(4))
+        services.objection_file(
+            actor=reviewer,
+            sample=approved,
+            reason="又一",
+            filed_on=NOTIFIED + dt.timedelta(4),
+            today=NOTIFIED + dt.timedelta(4),
+        )
     assert "正在处理" in exc.value.message_dict["sample"][0]
 
 
 def test_it_holds_finality_while_an_objection_is_open_and_releases_it_on_withdrawal(reviewer, approved):
-    obj = services.objection_file(actor=reviewer, sample=approved, reason="异议", filed_on=NOTIFIED + dt.timedelta(3))
+    obj = services.objection_file(
+        actor=reviewer,
+        sample=approved,
+        reason="异议",
+        filed_on=NOTIFIED + dt.timedelta(3),
+        today=NOTIFIED + dt.timedelta(3),
+    )
     later = NOTIFIED + dt.timedelta(days=40)
     assert not final_samples(as_of=later).filter(pk=approved.pk).exists()
     services.objection_withdraw(actor=reviewer, objection=obj, reason="企业撤回")
@@ -400,17 +422,29 @@ def test_it_holds_finality_while_an_objection_is_open_and_releases_it_on_withdra
     ]
 
 
-def test_it_replaces_the_verdict_with_the_reinspection_and_charges_the_lab_when_overturned(reviewer, approved, lab):
-    obj = services.objection_file(actor=reviewer, sample=approved, reason="异议", filed_on=NOTIFIED + dt.timedelta(5))
+def test_it_replaces_the_verdict_with_the_reinspection_and_charges_the_lab_when_overturned(
+    reviewer, approved, second_lab
+):
+    obj = services.objection_file(
+        actor=reviewer,
+        sample=approved,
+        reason="异议",
+        filed_on=NOTIFIED + dt.timedelta(5),
+        today=NOTIFIED + dt.timedelta(5),
+    )
     with pytest.raises(ValidationError) as exc:
         services.reinspection_record(
-            actor=reviewer, objection=obj, institution=lab, decided_on=NOTIFIED + dt.timedelta(20), verdict="pass"
+            actor=reviewer,
+            objection=obj,
+            institution=second_lab,
+            decided_on=NOTIFIED + dt.timedelta(20),
+            verdict="pass",
         )
     assert "seal_photo" in exc.value.message_dict
     rein = services.reinspection_record(
         actor=reviewer,
         objection=obj,
-        institution=lab,
+        institution=second_lab,
         decided_on=NOTIFIED + dt.timedelta(20),
         verdict="pass",
         fee="2400",
@@ -427,15 +461,27 @@ def test_it_replaces_the_verdict_with_the_reinspection_and_charges_the_lab_when_
     assert ev.after["fee_borne_by"]["kind"] == "original_institution"
     assert ev.before["verdict"] == Verdict.FAIL and ev.clause.startswith("第十四条")
     with pytest.raises(ValidationError):
-        services.objection_file(actor=reviewer, sample=approved, reason="再议", filed_on=NOTIFIED + dt.timedelta(6))
+        services.objection_file(
+            actor=reviewer,
+            sample=approved,
+            reason="再议",
+            filed_on=NOTIFIED + dt.timedelta(6),
+            today=NOTIFIED + dt.timedelta(6),
+        )
 
 
-def test_it_charges_the_applicant_when_the_reinspection_confirms(reviewer, approved, lab, enterprise):
-    obj = services.objection_file(actor=reviewer, sample=approved, reason="异议", filed_on=NOTIFIED + dt.timedelta(5))
+def test_it_charges_the_applicant_when_the_reinspection_confirms(reviewer, approved, second_lab, enterprise):
+    obj = services.objection_file(
+        actor=reviewer,
+        sample=approved,
+        reason="异议",
+        filed_on=NOTIFIED + dt.timedelta(5),
+        today=NOTIFIED + dt.timedelta(5),
+    )
     services.reinspection_record(
         actor=reviewer,
         objection=obj,
-        institution=lab,
+        institution=second_lab,
         decided_on=NOTIFIED + dt.timedelta(20),
         verdict="fail",
         failed_items="泄漏电流和电气强度",

@@ -361,7 +361,7 @@ def test_it_explains_a_repeat_check_within_six_months(
     assert Task.objects.count() == 1
 
 
-def test_it_records_a_reinspection_that_replaces_the_verdict(client, inspector, reviewer, sample, lab, today):
+def test_it_records_a_reinspection_that_replaces_the_verdict(client, inspector, reviewer, sample, second_lab, today):
     from tests.supervision.spotcheck_factory import png_file
 
     approve(inspector, reviewer, sample, ITEMS_ONE_FAIL, notified_on=today - dt.timedelta(days=2))
@@ -375,14 +375,20 @@ def test_it_records_a_reinspection_that_replaces_the_verdict(client, inspector, 
     # a failing re-inspection must name its failed items: the message sits beside that field
     response = client.post(
         url,
-        {"institution": lab.pk, "decided_on": today.isoformat(), "verdict": "fail", "fee": "300", "report_no": "FJ-1"},
+        {
+            "institution": second_lab.pk,
+            "decided_on": today.isoformat(),
+            "verdict": "fail",
+            "fee": "300",
+            "report_no": "FJ-1",
+        },
     )
     assert response.status_code == 200
     assert 'id="id_failed_items_error"' in response.content.decode()
     response = client.post(
         url,
         {
-            "institution": lab.pk,
+            "institution": second_lab.pk,
             "decided_on": today.isoformat(),
             "verdict": "pass",
             "fee": "300",
@@ -475,7 +481,7 @@ def test_it_shows_the_withdraw_form_only_inside_the_region(client, inspector, re
     from supervision.spotchecks.services import objection_file
 
     approve(inspector, reviewer, sample, ITEMS_ONE_FAIL, notified_on=today)
-    objection = objection_file(actor=reviewer, sample=sample, reason="不服", filed_on=today)
+    objection = objection_file(actor=reviewer, sample=sample, reason="不服", filed_on=today, today=today)
     client.force_login(reviewer)
     assert client.get(reverse("supervision:objection-withdraw", args=[objection.pk])).status_code == 200
     assert client.get(reverse("supervision:reinspection-create", args=[objection.pk])).status_code == 200
