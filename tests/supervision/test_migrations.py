@@ -27,7 +27,7 @@ def test_it_carries_a_suspension_over_into_the_institutions_history_and_back():
     Region = old.get_model("supervision", "Region")
     Institution = old.get_model("supervision", "Institution")
     region = Region.objects.get(code="440100")
-    kept = dict(region=region, valid_from=dt.date(2024, 1, 1), valid_to=dt.date(2030, 12, 31))
+    kept = {"region": region, "valid_from": dt.date(2024, 1, 1), "valid_to": dt.date(2030, 12, 31)}
     Institution.objects.create(name="停用所", accreditation_no="CMA-S", suspended=True, **kept)
     Institution.objects.create(name="正常所", accreditation_no="CMA-V", suspended=False, **kept)
 
