@@ -40,6 +40,9 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A publication enqueues its PDF and 22 reports after its commit; in the transactional tests
+    # that would leave minutes of rendering on the shared broker. The tests of it turn it on.
+    settings.REPORTS_AFTER_PUBLICATION = False
 
 
 @pytest.fixture(autouse=True)
