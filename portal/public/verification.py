@@ -31,8 +31,8 @@ PDF_TYPES = ("application/pdf", "application/x-pdf", "application/octet-stream",
 class VerifyForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("PDF 文件"), allow_empty_file=False)
 
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
         limit = settings.DOCUMENT_UPLOAD_MAX_BYTES
         if upload.size is not None and upload.size > limit:
             raise forms.ValidationError(
@@ -112,7 +112,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            upload: UploadedFile = form.cleaned_data["file"]
+            upload: UploadedFile[bytes] = form.cleaned_data["file"]
             data = upload.read()
             digest = sha256_of([data])
             context["sha256"] = digest

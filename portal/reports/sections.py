@@ -46,6 +46,7 @@ def report_sections() -> list[Section]:
 
 @dataclass(frozen=True)
 class RenderedSection:
+    number: int
     key: str
     title: str
     clause: str
@@ -53,13 +54,12 @@ class RenderedSection:
     built: bool  # False: the portal does not record this work yet
 
 
-def sections_for(scope: ReportScope) -> list[RenderedSection]:
+def sections_for(scope: ReportScope, *, first_number: int) -> list[RenderedSection]:
     rendered = []
-    for section in report_sections():
+    for number, section in enumerate(report_sections(), start=first_number):
         content = section.provider(scope) if section.provider else None
-        rendered.append(
-            RenderedSection(section.key, str(section.title), section.clause, content, section.provider is not None)
-        )
+        built = section.provider is not None
+        rendered.append(RenderedSection(number, section.key, str(section.title), section.clause, content, built))
     return rendered
 
 

@@ -13,7 +13,7 @@ from typing import Any, cast
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from supervision.publication.models import Announcement, PublishedResult
+from supervision.publication.models import PublishedResult
 from supervision.publication.services import quarter_bounds
 from supervision.publication.stats import FAILING, Statistics, current_results, region_statistics
 from supervision.registry.models import Authority, Region, RegionLevel
@@ -136,29 +136,6 @@ def failure_rows(scope: ReportScope) -> Iterator[dict[str, Any]]:
         row["level_label"] = LEVEL_LABELS.get(row["level"], row["level"])
         row["verdict_label"] = VERDICT_LABELS.get(row["verdict"], row["verdict"])
         yield row
-
-
-def announcement_rows(announcement: Announcement) -> list[dict[str, Any]]:
-    """The rows of an announcement as its formal notice lists them (published order)."""
-    rows = list(
-        announcement.results.order_by("id").values(
-            "id",
-            "enterprise_name",
-            "producer_name",
-            "product_name",
-            "trademark",
-            "model_spec",
-            "batch",
-            "verdict",
-            "failed_items",
-            "institution_name",
-            "corrects_id",
-            "region__name",
-        )
-    )
-    for row in rows:
-        row["verdict_label"] = VERDICT_LABELS.get(row["verdict"], row["verdict"])
-    return rows
 
 
 def authorities_for_reports(region: Region) -> list[Authority]:

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +23,6 @@ from portal.permissions import REPORTERS
 from portal.reports.sections import sections_for
 from portal.reports.selectors import (
     ReportScope,
-    announcement_rows,
     area_label,
     failure_rows,
     follow_up,
@@ -33,7 +32,6 @@ from supervision.documents.models import DocumentKind, IssuedDocument
 from supervision.documents.rendering import ROWS_PER_PART
 from supervision.documents.services import IssueContext, Progress, issue_document
 from supervision.publication.charts import Chart, bar_chart, line_chart
-from supervision.publication.models import Announcement, AnnouncementKind
 from supervision.registry.models import Authority
 
 PDF_FONT = "Noto Sans CJK SC"
@@ -48,6 +46,20 @@ def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterable[list[dict[str
     iterator = iter(rows)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
+
+
+CHINESE_NUMERALS = "〇一二三四五六七八九十"
+
+
+def heading_number(n: int) -> str:
+    """一、二 … 十九 in Chinese; 1. 2. … in English."""
+    if not (translation.get_language() or "").startswith("zh"):
+        return f"{n}. "
+    if n <= 10:
+        numeral = CHINESE_NUMERALS[n]
+    else:
+        numeral = ("" if n < 20 else CHINESE_NUMERALS[n // 10]) + "十" + (CHINESE_NUMERALS[n % 10] if n % 10 else "")
+    return numeral + "、"
 
 
 def report_title(scope: ReportScope) -> str:
@@ -78,7 +90,8 @@ def report_context(scope: ReportScope) -> dict[str, Any]:
         "stats": stats,
         "charts": [(heading, chart, _pdf_chart(chart)) for heading, chart in charts],
         "follow": follow_up(scope),
-        "sections": sections_for(scope),
+        "sections": [(heading_number(s.number), s) for s in sections_for(scope, first_number=4)],
+        "headings": [heading_number(n) for n in range(4)],
         "recipients": [scope.authority.government, *([superior.name] if superior else [])],
     }
 
@@ -92,7 +105,7 @@ def _check_reporter(actor: User, authority: Authority) -> None:
 
 def report_parts(context: dict[str, Any], rows: Iterable[dict[str, Any]], doc: IssueContext) -> list[str]:
     """The front matter, then the table of failures in parts of ROWS_PER_PART rows."""
-    parts = [render_to_string("reports/pdf/report.html", {**context, "doc": doc})]
+    parts: list[str] = [render_to_string("reports/pdf/report.html", {**context, "doc": doc})]
     counter = 0
     for chunk in _chunks(rows, ROWS_PER_PART):
         parts.append(
@@ -146,43 +159,4 @@ def generate_report(
         build=lambda doc: report_parts(context, rows, doc),
         on_progress=on_progress,
         processes=processes,
-    )
-
-
-def announcement_parts(announcement: Announcement, rows: Sequence[dict[str, Any]], doc: IssueContext) -> list[str]:
-    context = {"announcement": announcement, "doc": doc}
-    parts = [render_to_string("reports/pdf/announcement.html", {**context, "rows": rows[:ROWS_PER_PART], "start": 0})]
-    for start in range(ROWS_PER_PART, len(rows), ROWS_PER_PART):
-        parts.append(
-            render_to_string(
-                "reports/pdf/announcement_rows.html",
-                {**context, "rows": rows[start : start + ROWS_PER_PART], "start": start},
-            )
-        )
-    return parts
-
-
-def issue_announcement_document(
-    *, actor: User | None, actor_label: str = "", announcement: Announcement, on_progress: Progress | None = None
-) -> IssuedDocument:
-    """The PDF of a published announcement or correction: the formal notice with its table,
-    issued in Chinese like the announcement itself (rules.md, house rule 7).
-
-    # 国发〔1999〕24号 第十四条、第二十一条
-    """
-    if announcement.published_at is None:
-        raise ValidationError(_("公告尚未发布。"))
-    authority = Authority.objects.select_related("region").get(region_id=announcement.region_id)
-    rows = announcement_rows(announcement)
-    kind = DocumentKind.CORRECTION if announcement.kind == AnnouncementKind.CORRECTION else DocumentKind.ANNOUNCEMENT
-    return issue_document(
-        actor=actor,
-        actor_label=actor_label,
-        kind=kind,
-        authority=authority,
-        title=announcement.title,
-        subject=announcement,
-        language=settings.LANGUAGE_CODE,
-        build=lambda doc: announcement_parts(announcement, rows, doc),
-        on_progress=on_progress,
     )

@@ -18,9 +18,10 @@ from django.utils import timezone
 from portal.jobs import enqueue
 from portal.models import User
 from portal.reports.selectors import authorities_for_reports
-from portal.reports.services import generate_report, issue_announcement_document
+from portal.reports.services import generate_report
 from supervision.documents.models import IssuedDocument
 from supervision.documents.selectors import latest_public_document
+from supervision.publication.documents import issue_announcement_document
 from supervision.publication.models import Announcement, AnnouncementKind
 from supervision.registry.models import Authority
 

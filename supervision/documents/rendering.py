@@ -187,7 +187,7 @@ def _stamp_font(writer: Any, characters: str, family: str) -> _StampFont:
     sheet, _pages = render_html(
         f"<html><body style=\"font-family: '{family}'; margin: 0\"><p>{' '.join(chars.strip())}</p></body></html>"
     )
-    page = PdfReader(io.BytesIO(sheet)).pages[0]
+    page: Any = PdfReader(io.BytesIO(sheet)).pages[0]
     font = next(iter(page["/Resources"]["/Font"].values())).get_object()
     mapping = _cmap(font["/ToUnicode"].get_object().get_data())
     descendant = font["/DescendantFonts"][0].get_object()
@@ -243,7 +243,7 @@ def join_and_number(
         fonts[NameObject("/PgNo")] = font_ref
         resources[NameObject("/Font")] = fonts
         page[NameObject("/Resources")] = resources
-        contents = page.get("/Contents")
+        contents: Any = page.get("/Contents")
         existing = list(contents.get_object()) if isinstance(contents.get_object(), list) else [contents]
         page[NameObject("/Contents")] = ArrayObject([save, *existing, restore, stream(text)])
     if metadata:

@@ -76,7 +76,7 @@ def new_code() -> str:
 
 
 def verify_url(code: str) -> str:
-    return settings.PUBLIC_BASE_URL + reverse("public-document", args=[code])
+    return str(settings.PUBLIC_BASE_URL) + reverse("public-document", args=[code])
 
 
 def document_number(authority: Authority, year: int, serial: int) -> str:
