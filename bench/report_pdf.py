@@ -45,7 +45,16 @@ from supervision.publication.models import Announcement, AnnouncementKind, Publi
 from supervision.registry.models import Authority, ProductCategory, Region  # noqa: E402
 
 WORDS = "电水壶儿童服装电线电缆锂电池插头插座安全帽童车玩具家用电器纺织品食品相关产品"
-ITEMS = ["泄漏电流和电气强度", "甲醛含量", "导体电阻", "绝缘厚度", "标志和说明", "输入功率和电流", "pH值", "耐唾液色牢度"]
+ITEMS = [
+    "泄漏电流和电气强度",
+    "甲醛含量",
+    "导体电阻",
+    "绝缘厚度",
+    "标志和说明",
+    "输入功率和电流",
+    "pH值",
+    "耐唾液色牢度",
+]
 
 
 def _rows(year: int, n: int) -> None:
@@ -59,7 +68,11 @@ def _rows(year: int, n: int) -> None:
         region_id="440000",
         year=year,
         quarter=3,
-        defaults={"number": f"BENCH-{year}Q3", "title": "bench", "published_at": dt.datetime(year, 10, 1, tzinfo=dt.UTC)},
+        defaults={
+            "number": f"BENCH-{year}Q3",
+            "title": "bench",
+            "published_at": dt.datetime(year, 10, 1, tzinfo=dt.UTC),
+        },
     )
     batch = []
     for i in range(n):
@@ -94,7 +107,17 @@ def _naive(scope: ReportScope, authority: Authority) -> tuple[float, float, int,
     """The same report as one HTML document with automatic table layout, in a fresh process."""
     with translation.override("zh-hans"):
         context = report_context(scope)
-        doc = IssueContext(authority, "粤质监〔2026〕0号", "NAIVE", "http://x/d/NAIVE/", qr_data_uri("http://x"), dt.date.today(), 1, "zh-hans", "naive")
+        doc = IssueContext(
+            authority,
+            "粤质监〔2026〕0号",
+            "NAIVE",
+            "http://x/d/NAIVE/",
+            qr_data_uri("http://x"),
+            dt.date.today(),
+            1,
+            "zh-hans",
+            "naive",
+        )
         parts = report_parts(context, list(failure_rows(scope)), doc)
     front, *tables = parts
     body = front.replace("</body></html>", "") + "".join(
@@ -105,7 +128,9 @@ def _naive(scope: ReportScope, authority: Authority) -> tuple[float, float, int,
         html, pdf = Path(tmp) / "naive.html", Path(tmp) / "naive.pdf"
         html.write_text(body, encoding="utf-8")
         started = time.monotonic()
-        done = subprocess.run([sys.executable, "-m", "supervision.documents.chunk", str(html), str(pdf)], capture_output=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "supervision.documents.chunk", str(html), str(pdf)], capture_output=True, check=True
+        )
         seconds = time.monotonic() - started
         import json
 
@@ -157,7 +182,9 @@ def main() -> None:
                 flush=True,
             )
     for n, _wall, document, download in results:
-        print(f"download of the stored {n:,}-row report ({document.size / 1e6:.2f} MB): {download * 1000:.0f} ms (best of 5)")
+        print(
+            f"download of the stored {n:,}-row report ({document.size / 1e6:.2f} MB): {download * 1000:.0f} ms (best of 5)"
+        )
 
 
 if __name__ == "__main__":

@@ -41,7 +41,11 @@ def test_it_issues_the_pdf_and_the_report_after_a_publication(worker, make_resul
     assert IssuedDocument.objects.filter(kind=DocumentKind.ANNOUNCEMENT).count() == 1
     assert _wait_for(lambda: IssuedDocument.objects.filter(kind=DocumentKind.QUARTERLY_REPORT).exists())
     report = IssuedDocument.objects.get(kind=DocumentKind.QUARTERLY_REPORT)
-    assert (report.authority.region_id, report.period, report.generated_by_label) == ("440100", "2026Q3", "system:celery")
+    assert (report.authority.region_id, report.period, report.generated_by_label) == (
+        "440100",
+        "2026Q3",
+        "system:celery",
+    )
     # run again (a redelivery): no second PDF of the announcement
     after_publication_task.apply_async(args=[row.announcement.pk]).get(timeout=120)
     assert IssuedDocument.objects.filter(kind=DocumentKind.ANNOUNCEMENT).count() == 1

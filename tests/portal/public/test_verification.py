@@ -58,7 +58,9 @@ def test_it_refuses_a_file_with_one_changed_byte(client, report):
 
 
 def test_it_checks_the_type_and_size_of_an_upload(client, settings):
-    not_pdf = client.post(reverse("public-verify"), {"file": _upload(b"hello", name="a.txt", content_type="text/plain")})
+    not_pdf = client.post(
+        reverse("public-verify"), {"file": _upload(b"hello", name="a.txt", content_type="text/plain")}
+    )
     assert not_pdf.status_code == 400 and "只能核验 PDF 文件" in not_pdf.content.decode()
     disguised = client.post(reverse("public-verify"), {"file": _upload(b"MZ\x90\x00", name="a.pdf")})
     assert disguised.status_code == 400

@@ -146,7 +146,13 @@ def test_the_page_queues_a_report_and_answers_its_progress(seeded, client, offic
         with TestCase.captureOnCommitCallbacks(execute=True):
             answer = client.post(
                 reverse("reports:generate"),
-                {"authority": guangzhou_bureau.pk, "period": "quarterly", "year": 2026, "quarter": 3, "language": "zh-hans"},
+                {
+                    "authority": guangzhou_bureau.pk,
+                    "period": "quarterly",
+                    "year": 2026,
+                    "quarter": 3,
+                    "language": "zh-hans",
+                },
             )
         assert answer.status_code == 302
         task_id = answer.url.split("task=")[1]

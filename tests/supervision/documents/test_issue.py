@@ -14,7 +14,9 @@ from supervision.documents.services import issue_document
 from supervision.registry.models import Authority
 from tests.pdf_tools import pdf_fonts, pdf_pages
 
-PAGE = """{% extends "pdf/base.html" %}{% block body %}{% include "pdf/_masthead.html" %}<p>正文 PART</p>{% endblock %}"""
+PAGE = (
+    """{% extends "pdf/base.html" %}{% block body %}{% include "pdf/_masthead.html" %}<p>正文 PART</p>{% endblock %}"""
+)
 
 
 def _parts(doc, n=1, paragraphs=5):
@@ -48,7 +50,11 @@ def test_it_numbers_an_authoritys_documents_in_order_and_keeps_every_version(med
     first = _issue(official, guangzhou_bureau)
     second = _issue(official, guangzhou_bureau)
     other = _issue(official, guangzhou_bureau, period="2026Q2")
-    assert [first.number, second.number, other.number] == ["穗质监〔2026〕1号", "穗质监〔2026〕2号", "穗质监〔2026〕3号"]
+    assert [first.number, second.number, other.number] == [
+        "穗质监〔2026〕1号",
+        "穗质监〔2026〕2号",
+        "穗质监〔2026〕3号",
+    ]
     assert (first.version, second.version, other.version) == (1, 2, 1)
     # the old version is kept as issued, file and all
     first.refresh_from_db()

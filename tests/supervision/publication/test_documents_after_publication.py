@@ -24,7 +24,9 @@ def final_sample(official, enterprise, kettle_category, lab):
     )
 
 
-def test_it_queues_the_documents_after_the_commit(final_sample, settings, monkeypatch, django_capture_on_commit_callbacks):
+def test_it_queues_the_documents_after_the_commit(
+    final_sample, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     settings.REPORTS_AFTER_PUBLICATION = True
     sent = []
     monkeypatch.setattr(services, "enqueue", lambda name, *args, **kw: sent.append((name, args)))
