@@ -89,6 +89,9 @@ class AuditAction(IntEnum):
     ANNOUNCEMENT_PUBLISHED = 300
     CORRECTION_PUBLISHED = 301
     # 400 enforcement, 500 exemptions: later issues
+    # 600 issued documents (PDF reports, announcement texts; letters and orders of later issues)
+    REPORT_ISSUED = 600
+    ANNOUNCEMENT_DOCUMENT_ISSUED = 601
 
     @property
     def label(self) -> str:
@@ -125,6 +128,8 @@ ACTS: dict[AuditAction, tuple[Any, str]] = {
     AuditAction.RESULTS_IMPORTED: (_("批量导入检验结果"), "第十四条"),
     AuditAction.ANNOUNCEMENT_PUBLISHED: (_("发布结果公告"), "第十四条、第二十一条"),
     AuditAction.CORRECTION_PUBLISHED: (_("发布更正公告"), "第十四条、第二十一条"),
+    AuditAction.REPORT_ISSUED: (_("印发监督抽查工作报告"), "第二十五条"),
+    AuditAction.ANNOUNCEMENT_DOCUMENT_ISSUED: (_("印发公告文本"), "第十四条、第二十一条"),
 }
 
 

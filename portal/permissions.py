@@ -30,6 +30,8 @@ SPOTCHECK_STAFF: tuple[str, ...] = (Role.INSPECTOR, Role.REVIEWER, Role.OFFICIAL
 AUDIT_READERS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.OFFICIAL)
 # Quarterly announcements and corrections (第十四条、第二十一条): officials and administrators.
 PUBLISHERS: tuple[str, ...] = (Role.OFFICIAL, Role.ADMINISTRATOR)
+# Reports to government (第二十五条): who generates them and reads the bureau's issued documents.
+REPORTERS: tuple[str, ...] = (Role.OFFICIAL, Role.ADMINISTRATOR)
 # Who may read a resident ID number in full (the authorised staff view).
 ID_NUMBER_READERS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.ENFORCEMENT)
 

@@ -190,6 +190,13 @@ FOLLOWUP_DAYS = env.int("FOLLOWUP_DAYS", default=75)
 EXEMPTIONS_ENABLED = env.bool("EXEMPTIONS_ENABLED", default=False)
 MIN_SAMPLERS = 2
 
+# Issued documents (PDF): the address printed under each QR code, the processes that render
+# the parts of a long document in parallel, and whether a publication issues its PDFs at once.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+DOCUMENT_RENDER_PROCESSES = env.int("DOCUMENT_RENDER_PROCESSES", default=2)
+REPORTS_AFTER_PUBLICATION = env.bool("REPORTS_AFTER_PUBLICATION", default=True)
+DOCUMENT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+
 # Public site
 PUBLIC_RATE_LIMIT = env.str("PUBLIC_RATE_LIMIT", default="120/minute")
 PUBLIC_RESPONSE_CACHE_SECONDS = env.int("PUBLIC_RESPONSE_CACHE_SECONDS", default=0)

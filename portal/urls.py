@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/", include(spotcheck_urls.api_urlpatterns)),
     path("staff/", include(staff_urls)),
     path("staff/publication/", include("supervision.publication.urls")),
+    path("staff/reports/", include("portal.reports.urls")),
     path("staff/", include("supervision.spotchecks.urls")),
     path("", include(public_urls.urlpatterns)),
 ]

@@ -40,6 +40,18 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A publication enqueues its PDF and 22 reports after its commit; in the transactional tests
+    # that would leave minutes of rendering on the shared broker. The tests of it turn it on.
+    settings.REPORTS_AFTER_PUBLICATION = False
+    # Parallel test processes share the broker but not the database: each sends to and consumes
+    # from a queue of its own, or one process's worker would run another's tasks on the wrong data.
+    import os
+
+    from portal.celery import app
+
+    queue = f"celery-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    app.conf.task_default_queue = queue
 
 
 @pytest.fixture(autouse=True)

@@ -52,6 +52,7 @@ class DemoUser:
 
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("gd_admin", "林省管", "440000", (Role.ADMINISTRATOR,), superuser=True),
+    DemoUser("gd_official", "郑厅", "440000", (Role.OFFICIAL,)),
     DemoUser("gz_inspector", "王检", "440100", (Role.INSPECTOR,)),
     DemoUser("gz_inspector2", "李检", "440100", (Role.INSPECTOR,)),
     DemoUser("gz_reviewer", "陈审", "440100", (Role.REVIEWER,)),

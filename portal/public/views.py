@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from portal.ratelimit import public_endpoint
+from supervision.documents.selectors import latest_public_document, latest_public_documents
 from supervision.publication.models import PUBLISHED_COLUMNS, Announcement, PublishedResult
 from supervision.publication.search import SearchFilters, search_published
 from supervision.registry.models import Enterprise, Institution, ProductCategory, Region, RegionLevel
@@ -234,6 +235,9 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
     qs = Announcement.objects.exclude(published_at=None).select_related("region", "corrects")
     paginator = Paginator(qs.order_by("-published_at", "-id"), 30)
     page = paginator.get_page(request.GET.get("page"))
+    pdfs = latest_public_documents(page.object_list)
+    for announcement in page.object_list:
+        announcement.pdf = pdfs.get(str(announcement.pk))  # type: ignore[attr-defined]  # read by the template
     return render(request, "public/announcements.html", {"page": page})
 
 
@@ -273,6 +277,7 @@ def announcement_detail(request: HttpRequest, key: str) -> HttpResponse:
             "page": page,
             "rows": decorate_rows(cast(list[dict[str, Any]], list(page.object_list))),
             "corrections": list(announcement.corrections.exclude(published_at=None)),
+            "pdf": latest_public_document(announcement),
         },
     )
 
