@@ -105,7 +105,9 @@ def _file_stem(number: str, version: int) -> str:
     return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "-", number).strip("-") + f"-v{version}"
 
 
-@transaction.atomic(durable=True)
+# Not durable: an act may issue its letter or certificate inside its own transaction, so the two
+# commit together (or neither does, and the number is given back).
+@transaction.atomic
 def issue_document(
     *,
     actor: User | None,
