@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from portal.public import api, pages, verification, views
+from portal.public import api, exemptions, pages, verification, views
 from portal.public.feeds import AnnouncementFeed
 from portal.public.sitemaps import SITEMAPS
 
@@ -34,6 +34,10 @@ urlpatterns = [
     path("catalogue/<str:code>/", pages.category_detail, name="public-category"),
     path("statistics/", pages.statistics, name="public-stats"),
     path("exposure/", pages.exposure, name="public-exposure"),
+    path("exemptions/", exemptions.catalogue, name="public-exemptions"),
+    path("exemptions.csv", exemptions.catalogue_csv, name="public-exemptions-csv"),
+    path("exemptions.json", exemptions.catalogue_json, name="public-exemptions-json"),
+    path("exemptions/feed.atom", exemptions.ExemptionFeed(), name="public-exemptions-feed"),
     path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="public-sitemap"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
 ]

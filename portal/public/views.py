@@ -18,10 +18,12 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from exemptions.selectors import valid_exemption_of
 from portal.ratelimit import public_endpoint
 from supervision.documents.selectors import latest_public_document, latest_public_documents
 from supervision.publication.models import PUBLISHED_COLUMNS, Announcement, PublishedResult
@@ -201,13 +203,17 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @public_endpoint("page")
 def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    result = get_object_or_404(PublishedResult.objects.select_related("announcement", "region"), pk=pk)
+    result = get_object_or_404(PublishedResult.objects.select_related("announcement", "region", "sample__task"), pk=pk)
     corrections = list(PublishedResult.objects.filter(corrects=result).select_related("announcement"))
+    product_id = result.sample.task.product_id if result.sample is not None else None
+    # 第十六条: the exemption mark beside a product exempt today
+    marks = valid_exemption_of([product_id] if product_id else [], day=timezone.localdate())
     return render(
         request,
         "public/result.html",
         {
             "result": result,
+            "exemption": marks.get(product_id) if product_id else None,
             "row": decorate_rows([{"field": result.field, "level": result.level, "verdict": result.verdict}])[0],
             "corrections": corrections,
             "original": result.corrects,
@@ -223,10 +229,12 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
     page = search_published(
         filters=filters, cursor=request.GET.get("cursor"), limit=PAGE_SIZE, include_passes=True, with_count=False
     )
+    product_ids = list(enterprise.products.values_list("pk", flat=True))
+    exempt = sorted(valid_exemption_of(product_ids, day=timezone.localdate()).values(), key=lambda e: e.certificate_no)
     return render(
         request,
         "public/enterprise.html",
-        {"enterprise": enterprise, "rows": decorate_rows(page.rows), "page": page},
+        {"enterprise": enterprise, "rows": decorate_rows(page.rows), "page": page, "exempt": exempt},
     )
 
 

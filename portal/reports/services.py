@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from portal.access import user_can_see_region
 from portal.models import User
 from portal.permissions import REPORTERS
+from portal.reports import exemptions as exemption_section  # noqa: F401  (registers its section)
 from portal.reports.sections import sections_for
 from portal.reports.selectors import (
     ReportScope,

@@ -20,6 +20,7 @@ class DocumentKind(models.TextChoices):
     YEARLY_REPORT = "yearly_report", _("年度产品质量监督抽查工作报告")
     ANNOUNCEMENT = "announcement", _("结果公告（PDF）")
     CORRECTION = "correction", _("更正公告（PDF）")
+    EXEMPTION_CERTIFICATE = "exemption", _("免检产品证书")
 
 
 # The act an issue of each kind is audited as (and so the clause it cites).
@@ -28,9 +29,12 @@ KIND_ACTIONS: dict[str, AuditAction] = {
     DocumentKind.YEARLY_REPORT: AuditAction.REPORT_ISSUED,
     DocumentKind.ANNOUNCEMENT: AuditAction.ANNOUNCEMENT_DOCUMENT_ISSUED,
     DocumentKind.CORRECTION: AuditAction.ANNOUNCEMENT_DOCUMENT_ISSUED,
+    DocumentKind.EXEMPTION_CERTIFICATE: AuditAction.EXEMPTION_CERTIFICATE_ISSUED,
 }
 # Kinds anyone may download; the others only staff of the issuing bureau's region and above.
-PUBLIC_KINDS: frozenset[str] = frozenset({DocumentKind.ANNOUNCEMENT, DocumentKind.CORRECTION})
+PUBLIC_KINDS: frozenset[str] = frozenset(
+    {DocumentKind.ANNOUNCEMENT, DocumentKind.CORRECTION, DocumentKind.EXEMPTION_CERTIFICATE}
+)
 
 
 class DocumentCounter(models.Model):
