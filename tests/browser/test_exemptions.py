@@ -11,13 +11,13 @@ from exemptions import services as exemptions
 from exemptions.models import RevocationGround
 from supervision.models import PlanLevel
 from tests.browser.conftest import axe_violations
-from tests.exemptions.conftest import _scheme_on, apply, checked, provincial_official  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media_root")]
 
 
 @pytest.fixture
-def designated(checked, apply, provincial_official):
+def designated(checked, apply, provincial_official, settings):
+    settings.EXEMPTIONS_ENABLED = True
     for day in (dt.date(2024, 6, 10), dt.date(2025, 1, 10), dt.date(2025, 8, 10)):
         checked(PlanLevel.PROVINCIAL, day)
     return exemptions.exemption_designate(actor=provincial_official, application=apply(), today=timezone.localdate())
