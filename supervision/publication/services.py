@@ -32,7 +32,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import JSONBAgg, StringAgg
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone, translation
@@ -45,6 +45,7 @@ from portal.models import AuditAction, User
 from portal.permissions import PUBLISHERS
 from supervision.publication.models import Announcement, AnnouncementKind, PublishedResult, SearchTerm
 from supervision.publication.search import document_vector, failure_terms, is_counted
+from supervision.publication.selectors import publishable_samples
 from supervision.registry.models import Appointment, AppointmentRole, Region
 from supervision.spotchecks.models import ItemResult, ItemVerdict, Reinspection, Sample, Verdict
 from supervision.spotchecks.selectors import final_samples
@@ -140,14 +141,6 @@ def _check_publisher(actor: User, region_code: str) -> None:
         raise PermissionDenied(_("只有领导或管理员可以发布结果公告。"))
     if not user_can_see_region(actor, region_code):
         raise PermissionDenied(_("只能发布或更正本辖区内的公告。"))
-
-
-def publishable_samples(*, region: Region, last_day: dt.date, as_of: dt.date) -> QuerySet[Sample]:
-    """Samples of the region up to `last_day` whose verdict is final on `as_of` and that no
-    announcement holds yet: what a quarterly announcement would publish."""
-    qs = final_samples(as_of=as_of).filter(sampled_on__lte=last_day)
-    qs = qs.filter(~Exists(PublishedResult.objects.filter(sample=OuterRef("pk"))))
-    return qs.filter(region__code__startswith=region.prefix) if region.prefix else qs
 
 
 NOTHING_TO_PUBLISH = "nothing_to_publish"

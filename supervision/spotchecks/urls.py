@@ -21,6 +21,7 @@ urlpatterns = [
     path("samples/<str:code>/label/", views.sample_label, name="sample-label"),
     path("samples/<str:code>/custody/", views.custody_add, name="custody-add"),
     path("samples/<str:code>/report/", views.report_entry, name="report-entry"),
+    path("verdict-suggestion/", views.verdict_suggestion, name="verdict-suggestion"),
     path("samples/<str:code>/review/", views.report_review, name="report-review"),
     path("samples/<str:code>/objection/", views.objection_create, name="objection-create"),
     path("objections/<int:pk>/withdraw/", views.objection_withdraw, name="objection-withdraw"),

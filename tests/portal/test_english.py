@@ -285,7 +285,7 @@ def test_it_serves_the_notice_in_chinese_when_approved_from_an_english_page(
     services.report_submit(actor=inspector, report=report)
     client.force_login(reviewer)
     url = reverse("supervision:report-review", args=[sample.code])
-    response = client.post(url, {"action": "approve"}, headers={"accept-language": "en"})
+    response = client.post(url, {"action": "approve", "confirm": "1"}, headers={"accept-language": "en"})
     assert response.status_code == 302
     body = Notice.objects.get(sample=sample).body
     assert "检验结论为：不合格" in body and "Tested by" not in body

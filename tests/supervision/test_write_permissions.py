@@ -128,6 +128,7 @@ READ_PAGES = {
     "import-template",
     "import-batch",
     "import-progress",
+    "verdict-suggestion",
 }
 
 
