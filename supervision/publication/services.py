@@ -43,7 +43,15 @@ from portal.audit import audit_record, snapshot
 from portal.jobs import enqueue
 from portal.models import AuditAction, User
 from portal.permissions import PUBLISHERS
-from supervision.publication.models import Announcement, AnnouncementKind, PublishedResult, SearchTerm
+from supervision.publication.models import (
+    CORRECTION_TITLE,
+    QUARTERLY_BODY,
+    QUARTERLY_TITLE,
+    Announcement,
+    AnnouncementKind,
+    PublishedResult,
+    SearchTerm,
+)
 from supervision.publication.search import document_vector, failure_terms, is_counted
 from supervision.publication.selectors import publishable_samples
 from supervision.registry.models import Appointment, AppointmentRole, Region
@@ -445,14 +453,8 @@ def publish_quarter(
     # find the announcement the first one created, so the quarter is published once.
     # An announcement is a public document: issued in Chinese whatever the publisher's page language.
     with translation.override(settings.LANGUAGE_CODE):
-        title = _("%(region)s%(year)s年第%(quarter)s季度产品质量监督抽查结果公告") % {
-            "region": region.name,
-            "year": year,
-            "quarter": quarter,
-        }
-        body = _(
-            "依据国发〔1999〕24号第十四条、第二十一条，现将截至%(day)s抽样、结论已生效的监督抽查结果予以公告。"
-        ) % {"day": last_day.isoformat()}
+        title = _(QUARTERLY_TITLE) % {"region": region.name, "year": year, "quarter": quarter}
+        body = _(QUARTERLY_BODY) % {"day": last_day.isoformat()}
     announcement, created = Announcement.objects.select_for_update().get_or_create(
         kind=AnnouncementKind.QUARTERLY,
         region=region,
@@ -520,7 +522,7 @@ def _issue_correction(*, actor: User, original: PublishedResult, changes: dict[s
     year, quarter = today.year, (today.month - 1) // 3 + 1
     region = original.announcement.region
     with translation.override(settings.LANGUAGE_CODE):  # a public document, issued in Chinese
-        title = _("关于更正%(number)s公告有关内容的公告") % {"number": original.announcement.number}
+        title = _(CORRECTION_TITLE) % {"number": original.announcement.number}
     announcement = Announcement.objects.create(
         # one correction per row version (checked above under the row lock), so the number is unique
         number=f"{region.code}-{year}C{original.pk}",

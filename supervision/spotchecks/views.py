@@ -93,6 +93,11 @@ def paginate(request: HttpRequest, qs: QuerySet[Any] | list[Any], per_page: int 
     return page, params.urlencode()
 
 
+def filters_set(request: HttpRequest, filterset: Any) -> bool:
+    """Whether any filter of the list is set (its folded filter control then opens)."""
+    return any(request.GET.get(name) for name in filterset.form.fields)
+
+
 def _tasks(user: User) -> QuerySet[Task]:
     return scope_to_region(Task.objects.all(), user).select_related(
         "plan", "enterprise", "category", "institution", "product", "sample"
@@ -188,6 +193,7 @@ def _task_list(
         "spotchecks/task_list.html",
         {
             "filter": filterset,
+            "filters_set": filters_set(request, filterset),
             "page": page,
             "query": query,
             "mine": mine,
@@ -529,7 +535,13 @@ def review_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "spotchecks/review_list.html",
-        {"filter": filterset, "page": page, "query": query, "under_review": under_review},
+        {
+            "filter": filterset,
+            "filters_set": filters_set(request, filterset),
+            "page": page,
+            "query": query,
+            "under_review": under_review,
+        },
     )
 
 
@@ -694,7 +706,15 @@ def _sample_list(request: AuthedHttpRequest, qs: QuerySet[Sample], *, title: str
     return render(
         request,
         "spotchecks/sample_list.html",
-        {"filter": filterset, "page": page, "rows": rows, "query": query, "title": title, "kind": kind},
+        {
+            "filter": filterset,
+            "filters_set": filters_set(request, filterset),
+            "page": page,
+            "rows": rows,
+            "query": query,
+            "title": title,
+            "kind": kind,
+        },
     )
 
 
