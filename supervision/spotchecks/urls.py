@@ -19,6 +19,7 @@ urlpatterns = [
     path("samples/final/", views.final_list, name="final-list"),
     path("samples/<str:code>/", views.sample_detail, name="sample-detail"),
     path("samples/<str:code>/label/", views.sample_label, name="sample-label"),
+    path("samples/<str:code>/report.pdf", views.report_pdf, name="report-pdf"),
     path("samples/<str:code>/custody/", views.custody_add, name="custody-add"),
     path("samples/<str:code>/report/", views.report_entry, name="report-entry"),
     path("verdict-suggestion/", views.verdict_suggestion, name="verdict-suggestion"),

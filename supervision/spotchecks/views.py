@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -386,6 +386,18 @@ def _sample_context(request: AuthedHttpRequest, sample: Sample) -> dict[str, Any
 def sample_detail(request: AuthedHttpRequest, code: str) -> HttpResponse:
     sample = _sample(request.user, code)
     return render(request, "spotchecks/sample_detail.html", _sample_context(request, sample))
+
+
+@login_required
+@require_GET
+def report_pdf(request: AuthedHttpRequest, code: str) -> FileResponse:
+    """The laboratory's signed report of a sample of the user's region (another region's: not found)."""
+    report = _report(_sample(request.user, code))
+    if report is None or not report.attachment:
+        raise Http404(_("该样品没有上传签章报告。"))
+    return FileResponse(
+        report.attachment.open("rb"), content_type="application/pdf", filename=f"{code}.pdf", as_attachment=False
+    )
 
 
 @login_required

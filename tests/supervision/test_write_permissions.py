@@ -129,6 +129,7 @@ READ_PAGES = {
     "import-batch",
     "import-progress",
     "verdict-suggestion",
+    "report-pdf",
 }
 
 

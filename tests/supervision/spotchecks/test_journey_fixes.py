@@ -162,8 +162,16 @@ def test_it_links_the_review_to_the_sampling_record_the_sample_and_the_signed_pd
     detail = reverse("supervision:sample-detail", args=[sample.code])
     assert f'href="{detail}#record" id="link-record"' in html
     assert f'href="{detail}" id="link-sample"' in html
-    sample.report.refresh_from_db()
-    assert f'href="{sample.report.attachment.url}" id="link-pdf"' in html
+    pdf_url = reverse("supervision:report-pdf", args=[sample.code])
+    assert f'href="{pdf_url}" id="link-pdf"' in html
+    pdf = client.get(pdf_url)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    # served to the region's staff only, as the sample itself
+    from tests.conftest import make_user
+
+    client.force_login(make_user("sz_reviewer", "440300", "reviewer"))
+    assert client.get(pdf_url).status_code == 404
     # the items are beside them, each with what its requirement suggests when that differs
     assert "泄漏电流和电气强度" in html
 
