@@ -24,6 +24,7 @@ from portal.models import AuditAction, AuditEvent, User, action_label
 from portal.permissions import PLANNERS, SAMPLERS
 from supervision.registry.models import Institution, InstitutionEventKind, ProductCategory
 from supervision.spotchecks.models import (
+    CustodyAction,
     ImportBatch,
     ItemResult,
     ItemVerdict,
@@ -329,7 +330,8 @@ class TimelineEntry:
     on: dt.date | None = None
     time_known: bool = True
     recorded: dt.datetime | None = None
-    rank: int = 0  # within one recording moment: the act's audit row, then what it wrote
+    sequence: int = 0  # the audit row that recorded it: ties of one moment in recording order
+    rank: int = 0  # what an act wrote besides its own row comes after that row
 
 
 def _moment(on: dt.date, recorded: dt.datetime) -> dt.datetime:
@@ -363,16 +365,16 @@ def sample_timeline(sample: Sample) -> list[TimelineEntry]:
     notices = list(Notice.objects.filter(sample=sample))
     custody_ids = {row.pk for row in custody_rows}
     notice_ids = {n.pk for n in notices}
-    custody_recorded: dict[int, dt.datetime] = {}
+    custody_audit: dict[int, AuditEvent] = {}
     notice_audit: dict[int, AuditEvent] = {}
-    sample_recorded = sample.recorded_at
+    sample_audit: AuditEvent | None = None
     entries: list[TimelineEntry] = []
     for ev in AuditEvent.objects.filter(cond).select_related("actor").order_by("at", "id"):
         after = ev.after if isinstance(ev.after, dict) else {}
         if ev.action == AuditAction.SAMPLE_RECORDED:
-            sample_recorded = ev.at  # the act that also wrote the "drawn" custody row
+            sample_audit = ev  # the act that also wrote the "drawn" custody row
         if ev.action == AuditAction.SAMPLE_CUSTODY and after.get("custody") in custody_ids:
-            custody_recorded[after["custody"]] = ev.at
+            custody_audit[after["custody"]] = ev
             continue
         if ev.action == AuditAction.ENTERPRISE_NOTIFIED and after.get("notice") in notice_ids:
             notice_audit[after["notice"]] = ev
@@ -388,12 +390,15 @@ def sample_timeline(sample: Sample) -> list[TimelineEntry]:
                 data={"action": ev.action, "after": ev.after},
                 on=timezone.localdate(ev.at),
                 recorded=ev.at,
+                sequence=ev.id,
             )
         )
     for row in custody_rows:
         day = timezone.localdate(row.at)
-        # the act that wrote a day-only row (the sampling record) is when it was recorded
-        recorded = custody_recorded.get(row.pk) or (sample_recorded if not row.time_known else row.at)
+        # recorded by its own audit row, or (the "drawn" row) by the sampling record's
+        own = custody_audit.get(row.pk)
+        by_act = own or (sample_audit if row.action == CustodyAction.DRAWN else None)
+        recorded = by_act.at if by_act is not None else (row.at if row.time_known else sample.recorded_at)
         entries.append(
             TimelineEntry(
                 at=row.at if row.time_known else _moment(day, recorded),
@@ -406,7 +411,8 @@ def sample_timeline(sample: Sample) -> list[TimelineEntry]:
                 on=day,
                 time_known=row.time_known,
                 recorded=recorded,
-                rank=1,
+                sequence=by_act.id if by_act is not None else 0,
+                rank=0 if own is not None else 1,
             )
         )
     for notice in notices:
@@ -425,8 +431,8 @@ def sample_timeline(sample: Sample) -> list[TimelineEntry]:
                 on=notice.notified_on,
                 time_known=same_day,
                 recorded=recorded,
-                rank=2,
+                sequence=audit.id if audit is not None else 0,
             )
         )
-    entries.sort(key=lambda e: (e.on, e.at, e.recorded or e.at, e.rank))
+    entries.sort(key=lambda e: (e.on, e.at, e.recorded or e.at, e.sequence, e.rank))
     return entries
