@@ -44,7 +44,7 @@ run: seed
 	@$(PY) manage.py seed_demo --print-logins
 	@echo "  Ctrl-C stops the web server, the Celery worker and beat."
 	@echo
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH DEBUG=$${DEBUG:-1} $(VENV)/bin/honcho start -f Procfile
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH DEBUG=$${DEBUG:-1} EXEMPTIONS_ENABLED=$${EXEMPTIONS_ENABLED:-1} $(VENV)/bin/honcho start -f Procfile
 
 lint: deps
 	$(VENV)/bin/ruff check .

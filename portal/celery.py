@@ -6,4 +6,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["supervision.spotchecks", "supervision.publication", "enforcement", "exemptions"])
+app.autodiscover_tasks(
+    ["supervision.spotchecks", "supervision.publication", "portal.reports", "enforcement", "exemptions"]
+)

@@ -88,7 +88,17 @@ class AuditAction(IntEnum):
     # 300 publication
     ANNOUNCEMENT_PUBLISHED = 300
     CORRECTION_PUBLISHED = 301
-    # 400 enforcement, 500 exemptions: later issues
+    # 400 enforcement: a later issue
+    # 500 exemptions (第十六条)
+    EXEMPTION_APPLIED = 500
+    EXEMPTION_STANDARD_CONFIRMED = 501
+    EXEMPTION_DESIGNATED = 502
+    EXEMPTION_REVOKED = 503
+    EXEMPTION_EXPIRED = 504
+    EXEMPTION_CERTIFICATE_ISSUED = 505
+    # 600 issued documents (PDF reports, announcement texts; letters and orders of later issues)
+    REPORT_ISSUED = 600
+    ANNOUNCEMENT_DOCUMENT_ISSUED = 601
 
     @property
     def label(self) -> str:
@@ -125,6 +135,14 @@ ACTS: dict[AuditAction, tuple[Any, str]] = {
     AuditAction.RESULTS_IMPORTED: (_("批量导入检验结果"), "第十四条"),
     AuditAction.ANNOUNCEMENT_PUBLISHED: (_("发布结果公告"), "第十四条、第二十一条"),
     AuditAction.CORRECTION_PUBLISHED: (_("发布更正公告"), "第十四条、第二十一条"),
+    AuditAction.EXEMPTION_APPLIED: (_("登记免检申请"), "第十六条"),
+    AuditAction.EXEMPTION_STANDARD_CONFIRMED: (_("确认企业标准"), "第十六条"),
+    AuditAction.EXEMPTION_DESIGNATED: (_("确定免检产品"), "第十六条"),
+    AuditAction.EXEMPTION_REVOKED: (_("取消免检资格"), "第十六条"),
+    AuditAction.EXEMPTION_EXPIRED: (_("免检期满"), "第十六条"),
+    AuditAction.EXEMPTION_CERTIFICATE_ISSUED: (_("印发免检证书"), "第十六条"),
+    AuditAction.REPORT_ISSUED: (_("印发监督抽查工作报告"), "第二十五条"),
+    AuditAction.ANNOUNCEMENT_DOCUMENT_ISSUED: (_("印发公告文本"), "第十四条、第二十一条"),
 }
 
 

@@ -34,8 +34,16 @@ CUSTODIANS: tuple[str, ...] = (Role.INSPECTOR, Role.REVIEWER)
 SPOTCHECK_STAFF: tuple[str, ...] = (Role.INSPECTOR, Role.REVIEWER, Role.OFFICIAL, Role.ADMINISTRATOR)
 # The audit trail in the admin: administrators and officials.
 AUDIT_READERS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.OFFICIAL)
+# Inspection exemptions (第十六条): who records applications, who designates (an official, of a
+# provincial authority: the service checks the level), who revokes on a quality problem.
+EXEMPTION_CLERKS: tuple[str, ...] = (Role.REVIEWER, Role.OFFICIAL, Role.ADMINISTRATOR)
+EXEMPTION_DESIGNATORS: tuple[str, ...] = (Role.OFFICIAL,)
+EXEMPTION_REVOKERS: tuple[str, ...] = (Role.OFFICIAL, Role.ENFORCEMENT)
+EXEMPTION_STAFF: tuple[str, ...] = (*EXEMPTION_CLERKS, Role.ENFORCEMENT)
 # Quarterly announcements and corrections (第十四条、第二十一条): officials and administrators.
 PUBLISHERS: tuple[str, ...] = (Role.OFFICIAL, Role.ADMINISTRATOR)
+# Reports to government (第二十五条): who generates them and reads the bureau's issued documents.
+REPORTERS: tuple[str, ...] = (Role.OFFICIAL, Role.ADMINISTRATOR)
 # Who may read a resident ID number in full (the authorised staff view).
 ID_NUMBER_READERS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.ENFORCEMENT)
 

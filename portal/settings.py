@@ -187,8 +187,20 @@ OBJECTION_DAYS = env.int("OBJECTION_DAYS", default=15)
 REPEAT_CHECK_MONTHS = env.int("REPEAT_CHECK_MONTHS", default=6)
 RECTIFICATION_DAYS = env.int("RECTIFICATION_DAYS", default=60)
 FOLLOWUP_DAYS = env.int("FOLLOWUP_DAYS", default=75)
+# 第十六条 inspection exemptions (免检): off by default (the scheme was abolished nationally in 2008,
+# see README); when off, nothing is designated and existing designations exclude no check.
 EXEMPTIONS_ENABLED = env.bool("EXEMPTIONS_ENABLED", default=False)
+EXEMPTION_YEARS = env.int("EXEMPTION_YEARS", default=3)
+EXEMPTION_STABILITY_MONTHS = env.int("EXEMPTION_STABILITY_MONTHS", default=24)
+EXEMPTION_MIN_MARKET_SHARE = env.str("EXEMPTION_MIN_MARKET_SHARE", default="10")  # percent
 MIN_SAMPLERS = 2
+
+# Issued documents (PDF): the address printed under each QR code, the processes that render
+# the parts of a long document in parallel, and whether a publication issues its PDFs at once.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+DOCUMENT_RENDER_PROCESSES = env.int("DOCUMENT_RENDER_PROCESSES", default=2)
+REPORTS_AFTER_PUBLICATION = env.bool("REPORTS_AFTER_PUBLICATION", default=True)
+DOCUMENT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
 # Public site
 PUBLIC_RATE_LIMIT = env.str("PUBLIC_RATE_LIMIT", default="120/minute")

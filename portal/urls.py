@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic.base import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from exemptions import urls as exemption_urls
 from portal.public import urls as public_urls
 from portal.staff import urls as staff_urls
 from supervision.registry import urls as registry_urls
@@ -31,8 +32,11 @@ urlpatterns = [
     path("api/public/", include(public_urls.api_urlpatterns)),
     path("api/", include(registry_urls.api_urlpatterns)),
     path("api/", include(spotcheck_urls.api_urlpatterns)),
+    path("api/", include(exemption_urls.api_urlpatterns)),
     path("staff/", include(staff_urls)),
     path("staff/publication/", include("supervision.publication.urls")),
+    path("staff/exemptions/", include("exemptions.urls")),
+    path("staff/reports/", include("portal.reports.urls")),
     path("staff/", include("supervision.spotchecks.urls")),
     path("", include(public_urls.urlpatterns)),
 ]

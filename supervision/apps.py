@@ -8,6 +8,7 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         # Each sub-domain tells the access layer where its records' regions are.
+        from supervision.documents.selectors import register_access as register_documents
         from supervision.publication.selectors import register_access as register_publication
         from supervision.registry.selectors import register_access as register_registry
         from supervision.spotchecks.selectors import register_access as register_spotchecks
@@ -15,6 +16,7 @@ class SupervisionConfig(AppConfig):
         register_registry()
         register_spotchecks()
         register_publication()
+        register_documents()
         # a re-inspection that changes a published verdict issues its correction notice
         from supervision.publication.services import correct_after_reinspection
         from supervision.spotchecks.services import on_verdict_replaced

@@ -9,14 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from stdnum.cn import uscc
 
+from exemptions import services as exemptions
+from exemptions.models import ExemptionApplication
 from portal.models import Role, User
 from supervision.models import (
     Announcement,
     AnnouncementKind,
+    Authority,
     CatalogueItem,
     Enterprise,
     Field,
@@ -26,11 +31,21 @@ from supervision.models import (
     ProductCategory,
     PublishedResult,
     Region,
+    Sample,
     Standard,
     Verdict,
 )
-from tests.supervision.spotcheck_factory import make_plan, make_task, record_sample
+from supervision.spotchecks import services
+from tests.supervision.spotcheck_factory import (
+    ITEMS_ONE_FAIL,
+    ITEMS_PASS,
+    SAMPLING_RECORD,
+    make_plan,
+    make_task,
+    record_sample,
+)
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 PASSWORD = "demo-pass-123"
 
 
@@ -40,6 +55,18 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A publication enqueues its PDF and 22 reports after its commit; in the transactional tests
+    # that would leave minutes of rendering on the shared broker. The tests of it turn it on.
+    settings.REPORTS_AFTER_PUBLICATION = False
+    # Parallel test processes share the broker but not the database: each sends to and consumes
+    # from a queue of its own, or one process's worker would run another's tasks on the wrong data.
+    import os
+
+    from portal.celery import app
+
+    queue = f"celery-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    app.conf.task_default_queue = queue
 
 
 @pytest.fixture(autouse=True)
@@ -337,3 +364,72 @@ def toy_category(db) -> ProductCategory:
     cat = ProductCategory.objects.create(code="0205", name="塑料收纳盒")
     cat.standards.add(std)
     return cat
+
+
+# ---------------------------------------------------------------- final results of the kettle, and exemption applications
+
+
+@pytest.fixture
+def provincial_official(db):
+    return make_user("gd_official", "440000", Role.OFFICIAL, full_name="郑厅")
+
+
+@pytest.fixture
+def checked(provincial_official, reviewer, inspector, inspector2, kettle, lab) -> Callable[..., Sample]:
+    """checked(level, sampled_on, passed=True): a final result of the kettle at that level."""
+    lab.valid_from = dt.date(2020, 1, 1)
+    lab.save()
+    planners = {PlanLevel.PROVINCIAL: provincial_official, PlanLevel.NATIONAL: provincial_official}
+
+    def make(level: str, sampled_on: dt.date, passed: bool = True) -> Sample:
+        planner = planners.get(level, reviewer)
+        authority = "440000" if level in planners else "440100"
+        plan = services.plan_create(
+            actor=planner,
+            title=f"{level} {sampled_on}",
+            level=level,
+            year=sampled_on.year,
+            quarter=(sampled_on.month - 1) // 3 + 1,
+            field="production",
+            categories=[kettle.category],
+            authority=Authority.objects.get(region_id=authority),
+        )
+        task = services.task_create(
+            actor=planner,
+            plan=plan,
+            enterprise=kettle.enterprise,
+            category=kettle.category,
+            institution=lab,
+            samplers=[inspector, inspector2],
+            product=kettle,
+            today=sampled_on,
+        )
+        sample = services.sample_record(
+            actor=inspector, task=task, samplers=[inspector, inspector2], sampled_on=sampled_on, **SAMPLING_RECORD
+        )
+        items = ITEMS_PASS if passed else ITEMS_ONE_FAIL
+        services.report_save_items(actor=inspector, report=sample.report, items=items, tested_on=sampled_on)
+        services.report_submit(actor=inspector, report=sample.report)
+        services.report_approve(actor=reviewer, report=sample.report, today=sampled_on + dt.timedelta(days=2))
+        return sample
+
+    return make
+
+
+@pytest.fixture
+def apply(provincial_official, reviewer, kettle) -> Callable[..., ExemptionApplication]:
+    def make(share: str = "15", confirm: bool = True, applied_on: dt.date | None = None) -> ExemptionApplication:
+        application = exemptions.application_record(
+            actor=provincial_official,
+            product=kettle,
+            applied_on=applied_on or dt.date(2026, 11, 1),
+            market_share=Decimal(share),
+            enterprise_standard="Q/TH 001-2025",
+            standard_comparison="泄漏电流限值0.5mA，严于国家标准的0.75mA。",
+            evidence=[(SimpleUploadedFile("standard.png", PNG, content_type="image/png"), "企业标准文本")],
+        )
+        if confirm:
+            exemptions.application_confirm_standard(actor=reviewer, application=application)
+        return application
+
+    return make

@@ -52,6 +52,7 @@ class DemoUser:
 
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("gd_admin", "林省管", "440000", (Role.ADMINISTRATOR,), superuser=True),
+    DemoUser("gd_official", "郑厅", "440000", (Role.OFFICIAL,)),
     DemoUser("gz_inspector", "王检", "440100", (Role.INSPECTOR,)),
     DemoUser("gz_inspector2", "李检", "440100", (Role.INSPECTOR,)),
     DemoUser("gz_reviewer", "陈审", "440100", (Role.REVIEWER,)),
@@ -525,6 +526,7 @@ def _institutions(categories: dict[str, ProductCategory]) -> None:
 def seed(rng: random.Random | None = None) -> None:
     """Create the demo registry in one transaction, then the spot checks and publications built on
     it, each act in its own transaction as the services require (an act is never part of another)."""
+    from portal.demo import exemptions as demo_exemptions
     from portal.demo import publication as demo_publication
     from portal.demo import spotchecks as demo_spotchecks
 
@@ -539,6 +541,7 @@ def seed(rng: random.Random | None = None) -> None:
         _institutions(categories)
     demo_spotchecks.seed(rng=rng)
     demo_publication.seed(rng=rng)
+    demo_exemptions.seed(rng=rng)
 
 
 def logins() -> list[tuple[str, str, str, str]]:

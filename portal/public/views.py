@@ -18,11 +18,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from exemptions.selectors import valid_exemption_of
 from portal.ratelimit import public_endpoint
+from supervision.documents.selectors import latest_public_document, latest_public_documents
 from supervision.publication.models import PUBLISHED_COLUMNS, Announcement, PublishedResult
 from supervision.publication.search import SearchFilters, search_published
 from supervision.publication.stats import exposure_results
@@ -239,15 +242,22 @@ def search(request: HttpRequest) -> HttpResponse:
 @public_endpoint("page")
 def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     result = get_object_or_404(
-        PublishedResult.objects.select_related("announcement__region", "announcement__corrects", "region"), pk=pk
+        PublishedResult.objects.select_related(
+            "announcement__region", "announcement__corrects", "region", "sample__task"
+        ),
+        pk=pk,
     )
     corrections = list(PublishedResult.objects.filter(corrects=result).select_related("announcement"))
     back_query = search_state_query(request.GET)
+    product_id = result.sample.task.product_id if result.sample is not None else None
+    # 第十六条: the exemption mark beside a product exempt today
+    marks = valid_exemption_of([product_id] if product_id else [], day=timezone.localdate())
     return render(
         request,
         "public/result.html",
         {
             "result": result,
+            "exemption": marks.get(product_id) if product_id else None,
             "row": decorate_rows([{"field": result.field, "level": result.level, "verdict": result.verdict}])[0],
             "corrections": corrections,
             "original": result.corrects,
@@ -264,10 +274,12 @@ def enterprise_detail(request: HttpRequest, uscc: str) -> HttpResponse:
     page = search_published(
         filters=filters, cursor=request.GET.get("cursor"), limit=PAGE_SIZE, include_passes=True, with_count=False
     )
+    product_ids = list(enterprise.products.values_list("pk", flat=True))
+    exempt = sorted(valid_exemption_of(product_ids, day=timezone.localdate()).values(), key=lambda e: e.certificate_no)
     return render(
         request,
         "public/enterprise.html",
-        {"enterprise": enterprise, "rows": decorate_rows(page.rows), "page": page},
+        {"enterprise": enterprise, "rows": decorate_rows(page.rows), "page": page, "exempt": exempt},
     )
 
 
@@ -276,6 +288,9 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
     qs = Announcement.objects.exclude(published_at=None).select_related("region", "corrects")
     paginator = Paginator(qs.order_by("-published_at", "-id"), 30)
     page = paginator.get_page(request.GET.get("page"))
+    pdfs = latest_public_documents(page.object_list)
+    for announcement in page.object_list:
+        announcement.pdf = pdfs.get(str(announcement.pk))  # type: ignore[attr-defined]  # read by the template
     return render(request, "public/announcements.html", {"page": page})
 
 
@@ -315,6 +330,7 @@ def announcement_detail(request: HttpRequest, key: str) -> HttpResponse:
             "page": page,
             "rows": decorate_rows(cast(list[dict[str, Any]], list(page.object_list))),
             "corrections": list(announcement.corrections.exclude(published_at=None)),
+            "pdf": latest_public_document(announcement),
         },
     )
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.permissions import PLANNERS, PUBLISHERS, REVIEWERS, SAMPLERS, is_staff_member
+from portal.permissions import EXEMPTION_STAFF, PLANNERS, PUBLISHERS, REPORTERS, REVIEWERS, SAMPLERS, is_staff_member
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem(_("最终结果"), "supervision:final-list"),
     MenuItem(_("批量导入"), "supervision:import-page", SAMPLERS),
     MenuItem(_("结果公告发布"), "publication:home", PUBLISHERS),
+    MenuItem(_("免检产品"), "exemptions:index", EXEMPTION_STAFF),
+    MenuItem(_("工作报告"), "reports:home", REPORTERS),
 )
 
 

@@ -398,6 +398,18 @@ def write_published_rows(
     return written, terms
 
 
+# Registered by portal.reports (a higher layer, so named, never imported): an announcement's PDF,
+# then the reports of the bureaus concerned (国发〔1999〕24号 第二十一条、第二十五条).
+AFTER_PUBLICATION_TASK = "portal.reports.after_publication"
+
+
+def schedule_documents(announcement: Announcement) -> None:
+    """After the publication commits, hand its documents to the worker. A broker that is down
+    loses no publication: the error is logged and the official can generate them from the page."""
+    if settings.REPORTS_AFTER_PUBLICATION:
+        transaction.on_commit(functools.partial(enqueue, AFTER_PUBLICATION_TASK, announcement.pk), robust=True)
+
+
 SEARCH_INDEX = "published_search_gin"
 MERGE_SEARCH_INDEX_TASK = "supervision.merge_search_index"
 
@@ -488,6 +500,7 @@ def publish_quarter(
         reason=_("季度结果公告"),
         **_actor_args(actor_or_label),
     )
+    schedule_documents(announcement)
     return announcement
 
 
@@ -552,6 +565,7 @@ def _issue_correction(*, actor: User, original: PublishedResult, changes: dict[s
         after={**{k: row[k] for k in changes}, "corrects": original.pk},
         reason=reason,
     )
+    schedule_documents(announcement)
     return announcement
 
 

@@ -56,7 +56,7 @@ class RegionAdmin(AuditedAdminMixin[Region], admin.ModelAdmin[Region]):
 
 @admin.register(Authority)
 class AuthorityAdmin(AuditedAdminMixin[Authority], admin.ModelAdmin[Authority]):
-    list_display = ("name", "region", "government")
+    list_display = ("name", "region", "government", "document_code")
     search_fields = ("name", "region__code")
     list_select_related = ("region",)
     readonly_fields = ("region",)

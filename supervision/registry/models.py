@@ -71,6 +71,10 @@ class Authority(models.Model):
     )
     name = models.CharField(_("名称"), max_length=80)
     government = models.CharField(_("同级人民政府"), max_length=80)
+    # 发文机关代字: the stem of the bureau's document numbers (粤质监〔2026〕12号).
+    document_code = models.CharField(
+        _("发文机关代字"), max_length=20, blank=True, help_text=_("文号的机关代字，例如“粤质监”。")
+    )
 
     class Meta:
         verbose_name = _("质量技术监督部门")

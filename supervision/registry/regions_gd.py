@@ -155,6 +155,57 @@ CITIES: dict[tuple[str, str], list[tuple[str, str]]] = {
 }
 
 
+# 机关代字 of the province and its cities: the stem of each bureau's document numbers
+# (粤质监〔2026〕12号). A county's is its city's one-character name, the county's name without its
+# last character, and 质监 (穗天河质监): unique inside the province.
+PROVINCE_DOCUMENT_CODE = "粤质监"
+CITY_SHORT_NAMES: dict[str, str] = {
+    "440100": "穗",
+    "440200": "韶",
+    "440300": "深",
+    "440400": "珠",
+    "440500": "汕",
+    "440600": "佛",
+    "440700": "江",
+    "440800": "湛",
+    "440900": "茂",
+    "441200": "肇",
+    "441300": "惠",
+    "441400": "梅",
+    "441500": "汕尾",
+    "441600": "河",
+    "441700": "阳",
+    "441800": "清",
+    "441900": "莞",
+    "442000": "中",
+    "445100": "潮",
+    "445200": "揭",
+    "445300": "云",
+}
+
+
+def document_code(code: str, name: str) -> str:
+    """The 机关代字 of the bureau of a Guangdong region ('' outside Guangdong)."""
+    if code == PROVINCE[0]:
+        return PROVINCE_DOCUMENT_CODE
+    city = CITY_SHORT_NAMES.get(code[:4] + "00")
+    if city is None:
+        return ""
+    if code.endswith("00"):
+        return f"{city}质监"
+    return f"{city}{name[:-1] if len(name) > 2 else name}质监"
+
+
+def fill_document_codes(authority_model: Any) -> None:
+    """Give every Guangdong bureau without one its 机关代字 (idempotent; migration 0007 and `load`)."""
+    missing = list(
+        authority_model.objects.filter(region__code__startswith="44", document_code="").select_related("region")
+    )
+    for authority in missing:
+        authority.document_code = document_code(authority.region.code, authority.region.name)
+    authority_model.objects.bulk_update(missing, ["document_code"])
+
+
 def load(region_model: Any, authority_model: Any) -> None:
     """Create the regions and their authorities that are missing (idempotent).
 
@@ -176,3 +227,6 @@ def load(region_model: Any, authority_model: Any) -> None:
             add(code, name, "county", city_code, f"{city_name}{name}质量技术监督局", f"{city_name}{name}人民政府")
     region_model.objects.bulk_create(regions)
     authority_model.objects.bulk_create(authorities)
+    # migration 0002 passes the historical model, from before the field existed
+    if any(f.name == "document_code" for f in authority_model._meta.get_fields()):
+        fill_document_codes(authority_model)

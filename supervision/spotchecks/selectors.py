@@ -22,7 +22,7 @@ from django.utils.translation import gettext_noop
 from portal.access import region_prefix, register_region_path, scope_to_region
 from portal.models import AuditAction, AuditEvent, User, action_label
 from portal.permissions import PLANNERS, SAMPLERS
-from supervision.registry.models import Institution, InstitutionEventKind, ProductCategory
+from supervision.registry.models import Institution, InstitutionEventKind, Product, ProductCategory
 from supervision.spotchecks.models import (
     CustodyAction,
     ImportBatch,
@@ -82,6 +82,17 @@ REGION_PATHS: dict[type[models.Model], str] = {
     Reinspection: "objection__sample__region",
     ImportBatch: "region",
 }
+
+
+def product_samples_q(product: Product, path: str = "") -> Q:
+    """The samples of a product: its tasks name it, or name none but its producer and category
+    (a circulation task names the producer; a production task's enterprise is the producer)."""
+    pre = f"{path}__" if path else ""
+    producer = Q(**{f"{pre}task__producer": product.enterprise_id}) | Q(
+        **{f"{pre}task__producer__isnull": True, f"{pre}task__enterprise": product.enterprise_id}
+    )
+    unnamed = Q(**{f"{pre}task__product__isnull": True, f"{pre}task__category": product.category_id}) & producer
+    return Q(**{f"{pre}task__product": product}) | unnamed
 
 
 def register_access() -> None:

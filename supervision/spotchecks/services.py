@@ -486,6 +486,14 @@ def task_create(
         )
         if earlier is not None:
             errors["product"] = repeat_check_message(earlier)
+    # 国发〔1999〕24号 第十六条: an exempt product is exempt from every other check while its exemption
+    # is valid. The layer that knows exemptions registers its check here at start-up.
+    if "product" not in errors and "category" not in errors:
+        for blocker in TASK_BLOCKERS:
+            reason = blocker(product=product, producer=producer or enterprise, category=category, day=today)
+            if reason:
+                errors["product"] = reason
+                break
     if errors:
         raise ValidationError(errors)
     task = _new_task(
@@ -1385,3 +1393,14 @@ VERDICT_REPLACED: list[Callable[..., Any]] = []
 def on_verdict_replaced(callback: Callable[..., Any]) -> None:
     if callback not in VERDICT_REPLACED:
         VERDICT_REPLACED.append(callback)
+
+
+# Asked before a task is created: (product, producer, category, day) -> why the product may not be
+# checked, or None. Registered at start-up by the layers above (exemptions, 第十六条), so this one
+# never imports them.
+TASK_BLOCKERS: list[Callable[..., str | None]] = []
+
+
+def register_task_blocker(blocker: Callable[..., str | None]) -> None:
+    if blocker not in TASK_BLOCKERS:
+        TASK_BLOCKERS.append(blocker)

@@ -72,12 +72,29 @@ def test_it_refuses_every_registry_write_to_a_role_that_may_not_write(persona, o
     before = AuditEvent.objects.count()
     checked = 0
     for method, path, _name in _api_routes():
-        if path.startswith("/api/spotcheck/"):
+        if path.startswith(("/api/spotcheck/", "/api/exemptions/")):
             continue
         response = getattr(api, method)(path, {}, format="json")
         assert response.status_code == 403, (method, path, response.status_code)
         checked += 1
     assert checked >= 10
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize("persona", ["inspector", "no_role"])
+def test_it_refuses_every_exemption_write_to_a_role_outside_the_scheme(persona, request):
+    user = request.getfixturevalue(persona) if persona != "no_role" else make_user("gz_norole", "440100")
+    api = APIClient()
+    api.force_authenticate(user)
+    before = AuditEvent.objects.count()
+    checked = 0
+    for method, path, _name in _api_routes():
+        if not path.startswith("/api/exemptions/"):
+            continue
+        response = getattr(api, method)(path, {}, format="json")
+        assert response.status_code == 403, (method, path, response.status_code)
+        checked += 1
+    assert checked >= 4
     assert AuditEvent.objects.count() == before
 
 

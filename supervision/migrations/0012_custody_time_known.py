@@ -14,7 +14,7 @@ def mark_day_only_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('supervision', '0008_published_immutable'),
+        ('supervision', '0011_alter_issueddocument_kind'),
     ]
 
     operations = [
