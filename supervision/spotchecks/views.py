@@ -336,8 +336,9 @@ def _with_suggestions(items: list[Any]) -> list[Any]:
     for item in items:
         suggestion = suggest_verdict(item.requirement, item.measured, item.unit)
         item.suggestion_text = suggestion_text(suggestion) if suggestion else ""
-        item.differs = suggestion is not None and item.verdict != ItemVerdict.NOT_APPLICABLE
-        item.differs = item.differs and suggestion is not None and suggestion.verdict != item.verdict
+        item.differs = (
+            suggestion is not None and item.verdict != ItemVerdict.NOT_APPLICABLE and suggestion.verdict != item.verdict
+        )
     return items
 
 
