@@ -172,7 +172,24 @@
     poll();
   }
 
+  // A table that scrolls sideways on a narrow screen can be scrolled from the keyboard too: a box with
+  // nothing focusable inside gets a tab stop and the name of its table.
+  function scrollableByKeyboard() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-scroll"), function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var focusable = box.querySelector("a[href], button, input, select, textarea, [tabindex]");
+      if (scrolls && !focusable && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var caption = box.querySelector("caption");
+        if (caption && !box.hasAttribute("aria-label")) box.setAttribute("aria-label", caption.textContent.trim());
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    scrollableByKeyboard();
+    window.addEventListener("resize", scrollableByKeyboard);
     Array.prototype.forEach.call(document.querySelectorAll("table[data-formset]"), setupFormset);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-import-form]"), setupImportForm);
     Array.prototype.forEach.call(document.querySelectorAll("[data-progress-url]"), setupProgress);
