@@ -7,14 +7,50 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_audit import AuditedAdminMixin
 from portal.models import ACTS, AuditEvent, Role, User
 from portal.permissions import ADMINISTRATORS, AUDIT_READERS
+
+# Django stores a permission's name once, in the language of the migration that created it ("Can add
+# 审计记录"); the selection widgets show it in the reader's language instead, from the model's name.
+PERMISSION_ACTIONS = {
+    "add": _("可新增%(model)s"),
+    "change": _("可修改%(model)s"),
+    "delete": _("可删除%(model)s"),
+    "view": _("可查看%(model)s"),
+}
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField[Permission]):
+    def label_from_instance(self, obj: Permission) -> str:
+        model = obj.content_type.model_class()
+        action = obj.codename.split("_", 1)[0]
+        if model is None or action not in PERMISSION_ACTIONS or obj.codename != f"{action}_{model._meta.model_name}":
+            return str(obj)
+        app = model._meta.app_config.verbose_name if model._meta.app_config else model._meta.app_label
+        return gettext("%(app)s | %(permission)s") % {
+            "app": app,
+            "permission": PERMISSION_ACTIONS[action] % {"model": model._meta.verbose_name},
+        }
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest | None = None, **kwargs: Any) -> Any:
+        if db_field.name == "permissions":
+            kwargs["form_class"] = PermissionChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(User)
@@ -54,6 +90,12 @@ class UserAdmin(AuditedAdminMixin[User], DjangoUserAdmin[User]):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "user_permissions":
+            kwargs["form_class"] = PermissionChoiceField
+            kwargs["queryset"] = Permission.objects.select_related("content_type")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         readonly: tuple[str, ...] = ("last_login", "date_joined")
         if not request.user.is_superuser:  # a regional administrator cannot mint superusers
@@ -81,7 +123,7 @@ class AuditEventAdmin(AuditedAdminMixin[AuditEvent], admin.ModelAdmin[AuditEvent
     write_roles = ()
     allow_add = False
     allow_delete = False
-    list_display = ("at", "actor_label", "action_shown", "target_type", "target_repr", "clause", "region_code")
+    list_display = ("at", "actor_label", "action_shown", "target_type", "target_repr", "clause_shown", "region_code")
     list_filter = (ActionFilter, "target_type", "clause", "at")
     search_fields = ("target_repr", "actor_label", "reason", "target_id")
     date_hierarchy = "at"
@@ -91,7 +133,7 @@ class AuditEventAdmin(AuditedAdminMixin[AuditEvent], admin.ModelAdmin[AuditEvent
         "actor",
         "actor_label",
         "action_shown",
-        "clause",
+        "clause_shown",
         "target_type",
         "target_id",
         "target_repr",
@@ -105,6 +147,11 @@ class AuditEventAdmin(AuditedAdminMixin[AuditEvent], admin.ModelAdmin[AuditEvent
     @admin.display(description=_("行为"))
     def action_shown(self, obj: AuditEvent) -> str:
         return obj.action_label
+
+    @admin.display(description=_("依据条款"))
+    def clause_shown(self, obj: AuditEvent) -> str:
+        # stored in Chinese, as the act cited it; shown in the reader's language
+        return gettext(obj.clause) if obj.clause else ""
 
     @admin.display(description=_("变更前"))
     def before_shown(self, obj: AuditEvent) -> str:

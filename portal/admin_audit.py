@@ -13,15 +13,17 @@ from typing import Any, Generic, TypeVar
 
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from portal.access import scoped
-from portal.audit import audit_record, record_snapshot
+from portal.audit import audit_events_visible_to, audit_record, history_of, record_snapshot
 from portal.forms import attach_service_errors
 from portal.models import AuditAction, AuditEvent
 from portal.permissions import REGISTRY_EDITORS, is_staff_member
@@ -32,6 +34,22 @@ M = TypeVar("M", bound=models.Model)
 
 def _audit(request: HttpRequest, action: AuditAction, obj: models.Model, before: Any, after: Any) -> None:
     audit_record(actor=request_user(request), action=action, target=obj, before=before, after=after)
+
+
+def changed_fields(model: type[models.Model], before: Any, after: Any) -> list[tuple[str, Any, Any]]:
+    """(label, before, after) of each value an audit row changed, labelled by the model's field names."""
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    out = []
+    for key in sorted(set(before) | set(after)):
+        if key == "id" or before.get(key) == after.get(key):
+            continue
+        try:
+            label = str(getattr(model._meta.get_field(key), "verbose_name", key))
+        except FieldDoesNotExist:
+            label = key
+        out.append((label, before.get(key, ""), after.get(key, "")))
+    return out
 
 
 class RolePermissionMixin:
@@ -132,16 +150,49 @@ class AuditedAdminMixin(RolePermissionMixin, RegionScopedFieldsMixin, Generic[M]
 
         return RefusedByService
 
+    def status_history(self, obj: M) -> tuple[str, list[Any]] | None:
+        """A record with a status history (licences, institutions): its status today and its events."""
+        return None
+
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
-        """ "History" opens the record's audit trail (before and after of every change) for those who may read it."""
+        """ "History": the record's status for today and its status events, where it has them, and
+        its audit trail (before and after of every change) for those who may read the trail."""
         obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+        if obj is None:
+            raise Http404(_("未找到该记录。"))
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
         audit_admin = self.admin_site._registry.get(AuditEvent)  # type: ignore[attr-defined]
-        if obj is None or audit_admin is None or not audit_admin.has_view_permission(request):
-            response: HttpResponse = super().history_view(request, object_id, extra_context)  # type: ignore[misc]
-            return response
+        may_read_trail = audit_admin is not None and audit_admin.has_view_permission(request)
+        rows = None
+        if may_read_trail:
+            events = audit_events_visible_to(request.user, history_of(obj)).select_related("actor")
+            rows = [
+                {"event": event, "changes": changed_fields(type(obj), event.before, event.after)}
+                for event in events.order_by("-at", "-id")[:200]
+            ]
         content_type = ContentType.objects.get_for_model(self.model)
-        query = urlencode({"target_type__id__exact": content_type.pk, "target_id": obj.pk})
-        return redirect(f"{reverse('admin:portal_auditevent_changelist')}?{query}")
+        trail_url = "{}?{}".format(
+            reverse("admin:portal_auditevent_changelist"),
+            urlencode({"target_type__id__exact": content_type.pk, "target_id": obj.pk}),
+        )
+        status = self.status_history(obj)
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "title": _("历史：%(record)s") % {"record": obj},
+            "subtitle": None,
+            "object": obj,
+            "opts": opts,
+            "module_name": str(opts.verbose_name_plural),
+            "status": status[0] if status else None,
+            "status_events": status[1] if status else None,
+            "today": timezone.localdate(),
+            "audit_rows": rows,
+            "trail_url": trail_url if may_read_trail else "",
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/record_history.html", context)
 
     # -- the audit trail
 

@@ -13,8 +13,14 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from portal.models import Role
 
-# Registry records of enterprises, their people and products: staff who work in the field.
-REGISTRY_EDITORS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.INSPECTOR, Role.REVIEWER, Role.ENFORCEMENT)
+# Least privilege in the registry (the admin, the API and the services read these same sets):
+# - enterprises, natural persons and their appointments are registration facts that carry rules
+#   (a removal by law, the three-year ban of 第十五条): administrators and enforcement officers keep
+#   them; inspectors, reviewers and officials read them (ID numbers masked);
+# - products: also reviewers, who name the product when they assign a task; inspectors record what
+#   they sampled on the sampling record itself and need no product record of their own.
+REGISTRY_EDITORS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.ENFORCEMENT)
+PRODUCT_EDITORS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.ENFORCEMENT, Role.REVIEWER)
 # Licences and their status events (第十一条, 第十五条): enforcement officers and administrators.
 LICENCE_EDITORS: tuple[str, ...] = (Role.ADMINISTRATOR, Role.ENFORCEMENT)
 # The catalogue, standards, institutions and accounts: administrators only.

@@ -4,8 +4,10 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic.base import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from exemptions import urls as exemption_urls
@@ -19,6 +21,8 @@ admin.site.site_title = _("产品质量监督抽查平台")
 admin.site.index_title = _("系统管理")
 
 urlpatterns = [
+    # browsers and readers that ignore the page's <link rel="icon"> ask the root for it
+    path("favicon.ico", RedirectView.as_view(url=static_url("favicon.svg"), permanent=True), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

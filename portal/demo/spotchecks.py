@@ -28,6 +28,7 @@ from portal.models import AuditEvent, User
 from supervision.registry.models import Authority, CatalogueItem, Enterprise, Institution, Product, ProductCategory
 from supervision.spotchecks import services
 from supervision.spotchecks.models import CustodyAction, Field, Plan, PlanLevel, Sample, Task, TestReport
+from supervision.spotchecks.requirements import parse_requirement, suggest_verdict
 
 FAIL_RATE = 0.14
 
@@ -97,6 +98,35 @@ def _quarters(today: dt.date) -> list[tuple[int, int]]:
     return list(reversed(out))
 
 
+def _measured(rng: random.Random, requirement: str, unit: str, passes: bool) -> str:
+    """A measured value that reads as the verdict says: inside a numeric requirement for a pass,
+    outside it for a failure (the page suggests the verdict from the two, so they must agree);
+    "符合"/"不符合" for a requirement in words."""
+    req = parse_requirement(requirement, unit)
+    if req is None:
+        if not unit:
+            return "符合" if passes else "不符合"
+        return f"{rng.uniform(0.1, 0.9):.2f}"  # no numeric requirement: no reading to contradict
+    low = float(req.low.value) if req.low else None
+    high = float(req.high.value) if req.high else None
+    for _attempt in range(20):
+        if low is not None and high is not None:
+            span = high - low or 1.0
+            value = low + span * rng.uniform(0.2, 0.8) if passes else high + span * rng.uniform(0.1, 0.5)
+        elif high is not None:
+            scale = abs(high) or 1.0
+            value = high - scale * rng.uniform(0.1, 0.7) if passes else high + scale * rng.uniform(0.1, 0.6)
+        else:
+            assert low is not None
+            scale = abs(low) or 1.0
+            value = low + scale * rng.uniform(0.05, 0.4) if passes else low - scale * rng.uniform(0.05, 0.4)
+        text = f"{value:.2f}"
+        suggestion = suggest_verdict(requirement, text, unit)
+        if suggestion is not None and (suggestion.verdict == "pass") is passes:
+            return text
+    return "符合" if passes else "不符合"
+
+
 def _items_for(story: Story, category: ProductCategory, fail: bool) -> list[dict[str, Any]]:
     catalogue = story.items.get(category.pk) or []
     rows = [
@@ -104,7 +134,7 @@ def _items_for(story: Story, category: ProductCategory, fail: bool) -> list[dict
             "name": ci.name,
             "clause": ci.clause,
             "requirement": ci.requirement,
-            "measured": "符合" if not ci.unit else f"{story.rng.uniform(0.1, 0.9):.2f}",
+            "measured": _measured(story.rng, ci.requirement, ci.unit, passes=True),
             "unit": ci.unit,
             "verdict": "pass",
         }
@@ -113,7 +143,7 @@ def _items_for(story: Story, category: ProductCategory, fail: bool) -> list[dict
     if fail:
         bad = story.rng.choice(rows)
         bad["verdict"] = "fail"
-        bad["measured"] = "不符合" if not bad["unit"] else f"{story.rng.uniform(1.2, 3.5):.2f}"
+        bad["measured"] = _measured(story.rng, bad["requirement"], bad["unit"], passes=False)
     return rows
 
 

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.forms import attach_service_errors
-from portal.public.satisfaction import satisfaction_fingerprint, satisfaction_index, satisfaction_record
+from portal.public.satisfaction import (
+    satisfaction_answered,
+    satisfaction_fingerprint,
+    satisfaction_index,
+    satisfaction_record,
+)
 from supervision.publication.charts import bar_chart, line_chart
 from supervision.publication.stats import (
     category_quarter_rates,
@@ -112,13 +117,13 @@ def category_detail(request: HttpRequest, code: str) -> HttpResponse:
         in_catalogue=True,
     )
     form = SatisfactionForm(request.POST or None)
+    fingerprint = satisfaction_fingerprint(
+        ip=_client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        category=category,
+        day=timezone.localdate(),
+    )
     if request.method == "POST" and form.is_valid():
-        fingerprint = satisfaction_fingerprint(
-            ip=_client_ip(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            category=category,
-            day=timezone.localdate(),
-        )
         try:
             satisfaction_record(actor=None, category=category, fingerprint=fingerprint, **form.cleaned_data)
         except ValidationError as exc:
@@ -142,6 +147,8 @@ def category_detail(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "index": satisfaction_index(category),
             "thanks": request.method == "GET" and request.session.pop(THANKS_KEY, None) == category.code,
+            # once answered (one answer per person, category and day), the page says so instead of asking again
+            "answered": request.method == "GET" and satisfaction_answered(fingerprint),
         },
         status=400 if request.method == "POST" else 200,
     )

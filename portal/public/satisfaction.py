@@ -69,6 +69,11 @@ def satisfaction_record(
     return response
 
 
+def satisfaction_answered(fingerprint: str) -> bool:
+    """Whether this person has answered for this category today (the fingerprint names all three)."""
+    return SatisfactionResponse.objects.filter(fingerprint=fingerprint).exists()
+
+
 @dataclass(frozen=True)
 class SatisfactionIndex:
     answers: int

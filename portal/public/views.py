@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -28,6 +28,7 @@ from portal.ratelimit import public_endpoint
 from supervision.documents.selectors import latest_public_document, latest_public_documents
 from supervision.publication.models import PUBLISHED_COLUMNS, Announcement, PublishedResult
 from supervision.publication.search import SearchFilters, search_published
+from supervision.publication.stats import exposure_results
 from supervision.registry.models import Enterprise, Institution, ProductCategory, Region, RegionLevel
 from supervision.spotchecks.models import Field, PlanLevel, Verdict
 
@@ -164,12 +165,47 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return params.urlencode()
 
 
+# The search's state in a URL: a result opened from a search carries it, so "Back to search" returns
+# to the same query, filters and page.
+SEARCH_PARAMS = ("q", "region", "category", "field", "level", "year", "quarter", "from", "to", "institution")
+SEARCH_STATE = (*SEARCH_PARAMS, "sort", "passes", "cursor")
+
+
+def search_state_query(params: Any) -> str:
+    """The search parameters of a query string (nothing else), URL-encoded."""
+    kept = QueryDict(mutable=True)
+    for name in SEARCH_STATE:
+        value = (params.get(name) or "").strip()[:200]
+        if value:
+            kept[name] = value
+    return kept.urlencode()
+
+
+def active_filter_count(params: Any) -> int:
+    """How many filters besides the keywords narrow the search (shown on the folded filter control)."""
+    count = sum(1 for name in SEARCH_PARAMS[1:] if (params.get(name) or "").strip())
+    count += int(params.get("sort") == "asc")
+    count += int(params.get("passes") in ("1", "on", "true"))
+    return int(count)
+
+
 # ---------------------------------------------------------------- pages
 
 
+HOME_FAILURES = 5
+
+
+@public_endpoint("page")
 def home(request: HttpRequest) -> HttpResponse:
-    latest = list(Announcement.objects.exclude(published_at=None).order_by("-published_at", "-id")[:5])
-    return render(request, "public/home.html", {"latest": latest})
+    """A starting point: the search, the latest failures of focus products (newest first, facts only:
+    no ranking, 第十二条), the latest announcements, and the ways to statistics and the catalogue."""
+    latest = list(
+        Announcement.objects.exclude(published_at=None)
+        .select_related("region", "corrects")
+        .order_by("-published_at", "-id")[:5]
+    )
+    failures = list(exposure_results()[:HOME_FAILURES])
+    return render(request, "public/home.html", {"latest": latest, "failures": failures})
 
 
 @public_endpoint("search")
@@ -190,6 +226,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "rows": decorate_rows(page.rows),
         "page": page,
         "base_query": base_query,
+        "page_query": search_state_query(request.GET),
+        "active_filters": active_filter_count(request.GET),
         "first_page": state["cursor"] is None,
         "region_options": _options("regions", state["filters"].region),
         "category_options": _options("categories", state["filters"].category),
@@ -203,8 +241,14 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @public_endpoint("page")
 def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    result = get_object_or_404(PublishedResult.objects.select_related("announcement", "region", "sample__task"), pk=pk)
+    result = get_object_or_404(
+        PublishedResult.objects.select_related(
+            "announcement__region", "announcement__corrects", "region", "sample__task"
+        ),
+        pk=pk,
+    )
     corrections = list(PublishedResult.objects.filter(corrects=result).select_related("announcement"))
+    back_query = search_state_query(request.GET)
     product_id = result.sample.task.product_id if result.sample is not None else None
     # 第十六条: the exemption mark beside a product exempt today
     marks = valid_exemption_of([product_id] if product_id else [], day=timezone.localdate())
@@ -217,6 +261,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "row": decorate_rows([{"field": result.field, "level": result.level, "verdict": result.verdict}])[0],
             "corrections": corrections,
             "original": result.corrects,
+            "back_query": back_query,
         },
     )
 

@@ -45,10 +45,10 @@ def staff_menu(user: Any, path: str) -> list[dict[str, Any]]:
         if item.roles is not None and not user.has_role(*item.roles):
             continue
         url = reverse(item.url_name)
-        entries.append({"label": item.label, "url": url, "current": path == url})
+        entries.append({"label": item.label, "url": url, "current": path == url, "name": item.url_name})
     if user.is_staff:
         url = reverse("admin:index")
-        entries.append({"label": _("系统管理"), "url": url, "current": path.startswith(url)})
+        entries.append({"label": _("系统管理"), "url": url, "current": path.startswith(url), "name": "admin:index"})
     return entries
 
 

@@ -43,6 +43,44 @@
 
     if (addButton) addButton.addEventListener("click", function () { addRow(); });
 
+    // The verdict a numeric requirement suggests for the measured value, asked of the server (one
+    // home for the rule) as the row is typed; the inspector's choice stays the verdict.
+    var suggestUrl = table.getAttribute("data-suggest-url");
+    var differsText = table.getAttribute("data-differs") || "";
+    var timers = {};
+    function valueOf(row, column) {
+      var el = row.querySelector("[name$='-" + column + "']");
+      return el ? el.value : "";
+    }
+    function suggest(row) {
+      var out = row.querySelector("[data-suggestion]");
+      if (!suggestUrl || !out) return;
+      var query = new URLSearchParams({
+        requirement: valueOf(row, "requirement"), measured: valueOf(row, "measured"), unit: valueOf(row, "unit")
+      });
+      fetch(suggestUrl + "?" + query.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+        .then(function (s) {
+          var chosen = valueOf(row, "verdict");
+          var differs = !!s.verdict && (chosen === "pass" || chosen === "fail") && chosen !== s.verdict;
+          out.textContent = s.text ? s.text + (differs ? differsText : "") : "";
+          out.classList.toggle("differs", differs);
+          row.setAttribute("data-suggested", s.verdict || "");
+        })
+        .catch(function () { /* no suggestion is shown; entry goes on */ });
+    }
+    body.addEventListener("input", function (event) {
+      var row = event.target.closest("[data-row]");
+      if (!row || !/-(measured|requirement|unit)$/.test(event.target.name || "")) return;
+      var key = row.querySelector("[name$='-measured']").name;
+      window.clearTimeout(timers[key]);
+      timers[key] = window.setTimeout(function () { suggest(row); }, 250);
+    });
+    body.addEventListener("change", function (event) {
+      var row = event.target.closest("[data-row]");
+      if (row && /-verdict$/.test(event.target.name || "")) suggest(row);
+    });
+
     form.addEventListener("keydown", function (event) {
       // Alt+N anywhere in the form adds a row (aria-keyshortcuts on the button says so).
       if (event.altKey && (event.key === "n" || event.key === "N" || event.code === "KeyN")) {
@@ -134,7 +172,24 @@
     poll();
   }
 
+  // A table that scrolls sideways on a narrow screen can be scrolled from the keyboard too: a box with
+  // nothing focusable inside gets a tab stop and the name of its table.
+  function scrollableByKeyboard() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-scroll"), function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var focusable = box.querySelector("a[href], button, input, select, textarea, [tabindex]");
+      if (scrolls && !focusable && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var caption = box.querySelector("caption");
+        if (caption && !box.hasAttribute("aria-label")) box.setAttribute("aria-label", caption.textContent.trim());
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    scrollableByKeyboard();
+    window.addEventListener("resize", scrollableByKeyboard);
     Array.prototype.forEach.call(document.querySelectorAll("table[data-formset]"), setupFormset);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-import-form]"), setupImportForm);
     Array.prototype.forEach.call(document.querySelectorAll("[data-progress-url]"), setupProgress);

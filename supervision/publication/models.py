@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from supervision.registry.models import Enterprise, Institution, ProductCategory, Region
@@ -22,6 +23,16 @@ from supervision.spotchecks.models import Field, PlanLevel, Sample, Verdict
 class AnnouncementKind(models.TextChoices):
     QUARTERLY = "quarterly", _("季度结果公告")
     CORRECTION = "correction", _("更正公告")
+
+
+# The fixed sentences of an announcement. An announcement is issued in Chinese and stored as issued
+# (the publication service words it under the default language); a page in another language shows
+# the same sentence translated from its data, and says that the Chinese text is the one published.
+QUARTERLY_TITLE = gettext_noop("%(region)s%(year)s年第%(quarter)s季度产品质量监督抽查结果公告")
+QUARTERLY_BODY = gettext_noop(
+    "依据国发〔1999〕24号第十四条、第二十一条，现将截至%(day)s抽样、结论已生效的监督抽查结果予以公告。"
+)
+CORRECTION_TITLE = gettext_noop("关于更正%(number)s公告有关内容的公告")
 
 
 class Announcement(models.Model):
@@ -64,6 +75,33 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def issued_in_page_language(self) -> bool:
+        """Whether the page's language is the one the announcement was issued in (Chinese)."""
+        return (get_language() or settings.LANGUAGE_CODE).lower() == settings.LANGUAGE_CODE.lower()
+
+    @property
+    def title_shown(self) -> str:
+        """The title in the page's language: as issued in Chinese; otherwise its fixed sentence
+        translated (region names stay as registered)."""
+        if self.issued_in_page_language:
+            return self.title
+        if self.kind == AnnouncementKind.QUARTERLY:
+            return gettext(QUARTERLY_TITLE) % {"region": self.region.name, "year": self.year, "quarter": self.quarter}
+        if self.kind == AnnouncementKind.CORRECTION and self.corrects_id:
+            return gettext(CORRECTION_TITLE) % {"number": self.corrects.number if self.corrects else ""}
+        return self.title
+
+    @property
+    def body_shown(self) -> str:
+        """The body in the page's language where it is a fixed sentence; a correction's reason stays as
+        written (a stored legal text: the page says so)."""
+        if self.issued_in_page_language or self.kind != AnnouncementKind.QUARTERLY:
+            return self.body
+        month = 3 * self.quarter
+        last_day = f"{self.year}-{month:02d}-{31 if month in (3, 12) else 30}"
+        return gettext(QUARTERLY_BODY) % {"day": last_day}
 
 
 class PublishedResult(models.Model):

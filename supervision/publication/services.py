@@ -32,7 +32,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import JSONBAgg, StringAgg
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone, translation
@@ -43,8 +43,17 @@ from portal.audit import audit_record, snapshot
 from portal.jobs import enqueue
 from portal.models import AuditAction, User
 from portal.permissions import PUBLISHERS
-from supervision.publication.models import Announcement, AnnouncementKind, PublishedResult, SearchTerm
+from supervision.publication.models import (
+    CORRECTION_TITLE,
+    QUARTERLY_BODY,
+    QUARTERLY_TITLE,
+    Announcement,
+    AnnouncementKind,
+    PublishedResult,
+    SearchTerm,
+)
 from supervision.publication.search import document_vector, failure_terms, is_counted
+from supervision.publication.selectors import publishable_samples
 from supervision.registry.models import Appointment, AppointmentRole, Region
 from supervision.spotchecks.models import ItemResult, ItemVerdict, Reinspection, Sample, Verdict
 from supervision.spotchecks.selectors import final_samples
@@ -140,14 +149,6 @@ def _check_publisher(actor: User, region_code: str) -> None:
         raise PermissionDenied(_("只有领导或管理员可以发布结果公告。"))
     if not user_can_see_region(actor, region_code):
         raise PermissionDenied(_("只能发布或更正本辖区内的公告。"))
-
-
-def publishable_samples(*, region: Region, last_day: dt.date, as_of: dt.date) -> QuerySet[Sample]:
-    """Samples of the region up to `last_day` whose verdict is final on `as_of` and that no
-    announcement holds yet: what a quarterly announcement would publish."""
-    qs = final_samples(as_of=as_of).filter(sampled_on__lte=last_day)
-    qs = qs.filter(~Exists(PublishedResult.objects.filter(sample=OuterRef("pk"))))
-    return qs.filter(region__code__startswith=region.prefix) if region.prefix else qs
 
 
 NOTHING_TO_PUBLISH = "nothing_to_publish"
@@ -464,14 +465,8 @@ def publish_quarter(
     # find the announcement the first one created, so the quarter is published once.
     # An announcement is a public document: issued in Chinese whatever the publisher's page language.
     with translation.override(settings.LANGUAGE_CODE):
-        title = _("%(region)s%(year)s年第%(quarter)s季度产品质量监督抽查结果公告") % {
-            "region": region.name,
-            "year": year,
-            "quarter": quarter,
-        }
-        body = _(
-            "依据国发〔1999〕24号第十四条、第二十一条，现将截至%(day)s抽样、结论已生效的监督抽查结果予以公告。"
-        ) % {"day": last_day.isoformat()}
+        title = _(QUARTERLY_TITLE) % {"region": region.name, "year": year, "quarter": quarter}
+        body = _(QUARTERLY_BODY) % {"day": last_day.isoformat()}
     announcement, created = Announcement.objects.select_for_update().get_or_create(
         kind=AnnouncementKind.QUARTERLY,
         region=region,
@@ -540,7 +535,7 @@ def _issue_correction(*, actor: User, original: PublishedResult, changes: dict[s
     year, quarter = today.year, (today.month - 1) // 3 + 1
     region = original.announcement.region
     with translation.override(settings.LANGUAGE_CODE):  # a public document, issued in Chinese
-        title = _("关于更正%(number)s公告有关内容的公告") % {"number": original.announcement.number}
+        title = _(CORRECTION_TITLE) % {"number": original.announcement.number}
     announcement = Announcement.objects.create(
         # one correction per row version (checked above under the row lock), so the number is unique
         number=f"{region.code}-{year}C{original.pk}",

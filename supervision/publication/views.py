@@ -19,17 +19,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.access import scope_to_region
+from portal.access import scope_to_region, user_can_see_region
 from portal.forms import attach_service_errors
 from portal.models import User
 from portal.permissions import PUBLISHERS
 from portal.typing import AuthedHttpRequest
 from supervision.publication.models import Announcement, PublishedResult
+from supervision.publication.selectors import quarter_preview
 from supervision.publication.services import (
     CORRECTABLE_FIELDS,
     previous_quarter,
     publish_correction,
     publishing_region,
+    quarter_bounds,
     quarter_publication_errors,
 )
 from supervision.publication.tasks import get_progress, publish_quarter_task, set_progress
@@ -118,6 +120,27 @@ def publish_quarter_view(request: AuthedHttpRequest) -> HttpResponse:
             },
             status=400,
         )
+    if request.POST.get("confirm") != "1":
+        # An announcement is permanent: show what it would publish, and ask before queuing it.
+        year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+        preview = quarter_preview(
+            region=region,
+            year=year,
+            quarter=quarter,
+            last_day=quarter_bounds(year, quarter)[1],
+            as_of=timezone.localdate(),
+        )
+        return render(
+            request,
+            "publication/publication.html",
+            {
+                "form": form,
+                "announcements": _latest_announcements(request.user),
+                "can_publish": True,
+                "region": region,
+                "preview": preview,
+            },
+        )
     task_id = str(uuid.uuid4())
     kwargs = {
         "year": form.cleaned_data["year"],
@@ -177,7 +200,19 @@ def correction_lookup(request: AuthedHttpRequest) -> HttpResponse:
     """The staff page's "correct a result" box: from a result number to its correction form."""
     _require_publisher(request.user)
     pk = request.GET.get("result", "").strip()
-    if pk.isdigit() and scope_to_region(PublishedResult.objects.filter(pk=int(pk)), request.user).exists():
+    region_code = (
+        PublishedResult.objects.filter(pk=int(pk)).values_list("region_id", flat=True).first()
+        if pk.isdigit() and len(pk) < 19
+        else None
+    )
+    if region_code is not None and user_can_see_region(request.user, region_code):
         return redirect("publication:correct", pk=int(pk))
-    messages.error(request, _("未找到编号为 %(pk)s 的公告结果。") % {"pk": pk[:20]})
+    if region_code is not None:
+        # it exists, but is another bureau's to correct: say so, and show nothing of it
+        messages.error(
+            request,
+            _("编号为 %(pk)s 的公告结果属于其他行政区划，只能由该辖区的质量技术监督部门更正。") % {"pk": pk},
+        )
+    else:
+        messages.error(request, _("未找到编号为 %(pk)s 的公告结果。") % {"pk": pk[:20]})
     return redirect("publication:home")

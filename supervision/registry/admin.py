@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_audit import AuditedAdminMixin, AuditedInlineMixin
-from portal.permissions import ADMINISTRATORS, LICENCE_EDITORS, can_read_id_numbers
+from portal.permissions import ADMINISTRATORS, LICENCE_EDITORS, PRODUCT_EDITORS, REGISTRY_EDITORS, can_read_id_numbers
 from portal.typing import request_user
 from supervision.registry import services as registry_services
 from supervision.registry.models import (
@@ -96,6 +96,7 @@ class EnterpriseAdmin(AuditedAdminMixin[Enterprise], admin.ModelAdmin[Enterprise
     list_select_related = ("region",)
     autocomplete_fields = ("region",)
     inlines = (ProductInline, AppointmentInline)
+    write_roles = REGISTRY_EDITORS
     allow_delete = False  # enterprises are referenced by samples and results: change their status instead
 
     def save_model(self, request: HttpRequest, obj: Enterprise, form: Any, change: bool) -> None:
@@ -120,6 +121,7 @@ class PersonAdmin(AuditedAdminMixin[Person], admin.ModelAdmin[Person]):
     """The full ID number is shown only to administrators and enforcement officers."""
 
     search_fields = ("name",)
+    write_roles = REGISTRY_EDITORS
     allow_delete = False
 
     def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
@@ -164,6 +166,7 @@ class AppointmentAdmin(AuditedAdminMixin[Appointment], admin.ModelAdmin[Appointm
     search_fields = ("enterprise__name", "enterprise__uscc", "person__name")
     list_select_related = ("enterprise", "person")
     autocomplete_fields = ("person", "enterprise")
+    write_roles = REGISTRY_EDITORS
     allow_delete = False  # the history of who held a post is kept; end it instead
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
@@ -245,6 +248,7 @@ class ProductAdmin(AuditedAdminMixin[Product], admin.ModelAdmin[Product]):
     search_fields = ("name", "model_spec", "trademark", "enterprise__name")
     list_select_related = ("enterprise", "category")
     autocomplete_fields = ("enterprise",)
+    write_roles = PRODUCT_EDITORS
     allow_delete = False
 
 
@@ -332,6 +336,9 @@ class LicenceAdmin(AuditedAdminMixin[Licence], admin.ModelAdmin[Licence]):
     @admin.display(description=_("当前状态"))
     def status_today(self, obj: Licence) -> str:
         return registry_services.status_label(obj.status_on(timezone.localdate()))
+
+    def status_history(self, obj: Licence) -> tuple[str, list[Any]]:
+        return self.status_today(obj), list(obj.events.select_related("actor").order_by("on", "id"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is None:
@@ -422,6 +429,9 @@ class InstitutionAdmin(AuditedAdminMixin[Institution], admin.ModelAdmin[Institut
     @admin.display(description=_("当前资质状态"))
     def status_today(self, obj: Institution) -> str:
         return registry_services.institution_status_label(obj.status_on(timezone.localdate()))
+
+    def status_history(self, obj: Institution) -> tuple[str, list[Any]]:
+        return self.status_today(obj), list(obj.events.select_related("actor").order_by("on", "id"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("status_today",) if obj is not None else ()

@@ -20,7 +20,14 @@ from rest_framework.filters import BaseFilterBackend, OrderingFilter, SearchFilt
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from portal.permissions import ADMINISTRATORS, LICENCE_EDITORS, REGISTRY_EDITORS, HasRole, ReadOnlyStaff
+from portal.permissions import (
+    ADMINISTRATORS,
+    LICENCE_EDITORS,
+    PRODUCT_EDITORS,
+    REGISTRY_EDITORS,
+    HasRole,
+    ReadOnlyStaff,
+)
 from portal.typing import request_user
 from supervision.registry import serializers as s
 from supervision.registry import services
@@ -183,7 +190,7 @@ class StandardViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet[Standard
 class ProductViewSet(ScopedEditableViewSet[Product]):
     model = Product
     serializer_class = s.ProductSerializer
-    permission_classes = [HasRole(*REGISTRY_EDITORS)]
+    permission_classes = [HasRole(*PRODUCT_EDITORS)]
     filterset_fields = ("enterprise", "category", "is_main")
     search_fields = ("name", "trademark", "model_spec")
     ordering_fields = ("name",)

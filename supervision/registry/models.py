@@ -337,7 +337,9 @@ class Licence(models.Model):
             raise ValidationError({"valid_to": _("有效期至必须晚于有效期起。")})
 
     def status_on(self, day: dt.date) -> str:
-        """Derived status: the last event on or before the day, then the validity window."""
+        """Derived status on a day: "none" before it was issued; then a revocation is final; then the
+        validity window (a licence that expired while suspended is expired: a reinstatement could
+        not make it valid again); then the last suspension or reinstatement."""
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("events")
         if prefetched is not None:
             # a list prefetches the histories: pick the last event here, not with a query per licence
@@ -348,10 +350,10 @@ class Licence(models.Model):
             return "none"
         if last.kind == LicenceEventKind.REVOKED:
             return LicenceEventKind.REVOKED
-        if last.kind == LicenceEventKind.SUSPENDED:
-            return LicenceEventKind.SUSPENDED
         if not (self.valid_from <= day <= self.valid_to):
             return "expired"
+        if last.kind == LicenceEventKind.SUSPENDED:
+            return LicenceEventKind.SUSPENDED
         return "valid"
 
 

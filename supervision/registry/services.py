@@ -15,11 +15,12 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.access import user_can_see_region
 from portal.audit import audit_record, record_snapshot
 from portal.models import AuditAction, User
-from portal.permissions import ADMINISTRATORS, ID_NUMBER_READERS, LICENCE_EDITORS, REGISTRY_EDITORS
+from portal.permissions import ADMINISTRATORS, ID_NUMBER_READERS, LICENCE_EDITORS, PRODUCT_EDITORS, REGISTRY_EDITORS
 from supervision.registry.models import (
     Appointment,
     Enterprise,
@@ -251,7 +252,7 @@ def product_create(
     model_spec: str = "",
     is_main: bool = False,
 ) -> Product:
-    _require_role(actor, REGISTRY_EDITORS)
+    _require_role(actor, PRODUCT_EDITORS)
     _require_region(actor, enterprise.region, "enterprise")
     product = Product(
         enterprise=enterprise, category=category, name=name, trademark=trademark, model_spec=model_spec, is_main=is_main
@@ -266,7 +267,7 @@ def product_create(
 
 @transaction.atomic
 def product_update(*, actor: User, product: Product, **changes: Any) -> Product:
-    _require_role(actor, REGISTRY_EDITORS)
+    _require_role(actor, PRODUCT_EDITORS)
     product = Product.objects.select_for_update().select_related("enterprise__region").get(pk=product.pk)
     return _change_in_region(
         actor, product, changes, PRODUCT_FIELDS, region_of=lambda p: p.enterprise.region, field="enterprise"
@@ -503,11 +504,12 @@ def institution_update(*, actor: User, institution: Institution, **changes: Any)
     return institution
 
 
+# lazy: read at display time, in the reader's language
 INSTITUTION_STATUS_LABELS = {
-    "valid": _("有效"),
-    "expired": _("已过期"),
-    InstitutionEventKind.SUSPENDED.value: _("资质暂停"),
-    InstitutionEventKind.CANCELLED.value: _("资质已撤销"),
+    "valid": gettext_lazy("有效"),
+    "expired": gettext_lazy("已过期"),
+    InstitutionEventKind.SUSPENDED.value: gettext_lazy("资质暂停"),
+    InstitutionEventKind.CANCELLED.value: gettext_lazy("资质已撤销"),
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import scope_to_region
@@ -26,9 +26,16 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class StaffChoiceField(forms.ModelMultipleChoiceField[User]):
+    """The samplers: one check box per inspector of the team, operated alike by mouse, keyboard
+    (Tab, Space) and touch; no Ctrl+click list."""
+
+    widget = forms.CheckboxSelectMultiple
+
     def label_from_instance(self, obj: User) -> str:
         label = obj.full_name or obj.username
-        return _("%(name)s（%(id)s）") % {"name": label, "id": obj.enforcement_id} if obj.enforcement_id else label
+        if obj.enforcement_id:
+            return _("%(name)s（执法证号 %(id)s）") % {"name": label, "id": obj.enforcement_id}
+        return _("%(name)s（未登记执法证号）") % {"name": label}
 
 
 def inspectors_in_region(user: User) -> QuerySet[User]:
@@ -78,7 +85,7 @@ class TaskForm(forms.Form):
     category = forms.ModelChoiceField(label=_("产品类别"), queryset=ProductCategory.objects.filter(in_catalogue=True))
     product: forms.ModelChoiceField[Product] = forms.ModelChoiceField(label=_("产品"), queryset=None, required=False)
     institution = forms.ModelChoiceField(label=_("承检机构"), queryset=Institution.objects.all())
-    samplers = StaffChoiceField(label=_("抽样人员"), queryset=None, help_text=_("至少两名。"))
+    samplers = StaffChoiceField(label=_("抽样人员"), queryset=None, help_text=_("勾选至少两名持执法证的抽样人员。"))
     due_date = forms.DateField(label=_("完成期限"), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args: Any, user: User, plans: QuerySet[Plan], **kwargs: Any) -> None:
@@ -99,8 +106,7 @@ class SampleForm(forms.ModelForm[Sample]):
     samplers = StaffChoiceField(
         label=_("抽样人员"),
         queryset=None,
-        help_text=_("至少两名持执法证的抽样人员。"),
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=_("勾选至少两名持执法证的抽样人员；任务指派的人员已勾选。"),
     )
     place_url = forms.URLField(label=_("网店链接"), required=False, assume_scheme="https", max_length=200)
 
@@ -108,7 +114,12 @@ class SampleForm(forms.ModelForm[Sample]):
         model = Sample
         # the fields of a sampling record are named once, by the act that records it
         fields = ["samplers", "sampled_on", *SAMPLE_FIELDS]
-        widgets = {"sampled_on": DATE_INPUT, "production_date": DATE_INPUT}
+        widgets = {
+            "sampled_on": DATE_INPUT,
+            "production_date": DATE_INPUT,
+            # a price is never negative (the service refuses one with its reason); the keypad shows decimals
+            "unit_price": forms.NumberInput(attrs={"min": "0", "step": "0.01", "inputmode": "decimal"}),
+        }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -126,7 +137,9 @@ class SampleForm(forms.ModelForm[Sample]):
 class RefusalForm(forms.Form):
     """拒检 (第十五条): recorded with its witnesses."""
 
-    samplers = StaffChoiceField(label=_("抽样人员"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 5}))
+    samplers = StaffChoiceField(
+        label=_("抽样人员"), queryset=None, help_text=_("勾选至少两名到场的持执法证的抽样人员。")
+    )
     sampled_on = forms.DateField(label=_("日期"), widget=DATE_INPUT)
     witnesses = forms.CharField(
         label=_("见证人"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("姓名及身份，每行一人。")
@@ -256,11 +269,31 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤回说明"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class InstitutionChoiceField(forms.ModelChoiceField[Institution]):
+    first_lab: Institution | None = None
+
+    def label_from_instance(self, obj: Institution) -> str:
+        if self.first_lab is not None and obj.pk == self.first_lab.pk:
+            return _("%(name)s（原检验机构，不能承担复检）") % {"name": obj.name}
+        return obj.name
+
+
 class ReinspectionForm(forms.Form):
-    institution = forms.ModelChoiceField(label=_("复检机构"), queryset=Institution.objects.all())
+    """复检 (R4). No verdict is chosen for the reviewer: pass and fail are both offered, neither ticked.
+    Every rule (another lab than the first, failed items for a fail, the seal photo) is the service's,
+    and its refusal is shown beside the field it names."""
+
+    institution = InstitutionChoiceField(
+        label=_("复检机构"),
+        queryset=Institution.objects.order_by("name"),
+        help_text=_("由原检验机构以外、资质范围包括该类产品的机构承担。"),
+    )
     decided_on = forms.DateField(label=_("复检日期"), widget=DATE_INPUT)
     verdict = forms.ChoiceField(
-        label=_("复检结论"), choices=[(Verdict.PASS, Verdict.PASS.label), (Verdict.FAIL, Verdict.FAIL.label)]
+        label=_("复检结论"),
+        choices=[(Verdict.PASS, Verdict.PASS.label), (Verdict.FAIL, Verdict.FAIL.label)],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择复检结论（合格或不合格）。")},
     )
     failed_items = forms.CharField(
         label=_("不合格项目"),
@@ -271,6 +304,24 @@ class ReinspectionForm(forms.Form):
     report_no = forms.CharField(label=_("复检报告编号"), max_length=60, required=False)
     fee = forms.DecimalField(label=_("复检费用（元）"), min_value=0, max_digits=10, decimal_places=2, initial=0)
     seal_photo = forms.ImageField(label=_("封样照片"), required=False, help_text=_("复检前先拍摄封样状态。"))
+
+    def __init__(
+        self,
+        *args: Any,
+        category: ProductCategory | None = None,
+        first_lab: Institution | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(InstitutionChoiceField, self.fields["institution"])
+        field.first_lab = first_lab
+        if category is not None:
+            # institutions whose scope covers the category first; the others stay (the service says why not)
+            field.queryset = Institution.objects.annotate(
+                in_scope=Exists(
+                    Institution.categories.through.objects.filter(institution=OuterRef("pk"), productcategory=category)
+                )
+            ).order_by("-in_scope", "name")
 
 
 class ImportForm(forms.Form):

@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 from xml.etree.ElementTree import ParseError, fromstring, iterparse
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Field, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal.access import region_prefix
 from portal.audit import audit_record
@@ -38,10 +40,13 @@ from portal.permissions import SAMPLERS
 from supervision.spotchecks.models import ImportBatch, ImportStatus, ItemResult, ItemVerdict, Sample, TestReport
 from supervision.spotchecks.services import (
     EDITABLE_REPORT_STATUSES,
+    MSG_TOO_LONG,
     REPORT_NO_MAX_LENGTH,
-    clean_item,
+    Problem,
     derive_report_verdict,
-    tested_on_error,
+    item_problems,
+    message,
+    tested_on_problem,
 )
 
 logger = logging.getLogger(__name__)
@@ -54,18 +59,19 @@ PROGRESS_EVERY = 5000
 STALE_AFTER = dt.timedelta(minutes=30)  # 100,000 rows take well under a minute
 INSERT_BATCH = 5000
 
-# (key, header, required)
+# (key, header, required). The headers are the file's (Chinese, as in the template); a page names a
+# column in its reader's language (`column_label`).
 COLUMNS: list[tuple[str, str, bool]] = [
-    ("code", "样品编号", True),
-    ("report_no", "报告编号", False),
-    ("tested_on", "检验完成日期", False),  # optional, as on the page: the report may be dated later
-    ("seq", "序号", True),
-    ("name", "检验项目", True),
-    ("clause", "标准条款", False),
-    ("requirement", "标准要求", False),
-    ("measured", "实测值", True),
-    ("unit", "单位", False),
-    ("verdict", "单项判定", True),
+    ("code", gettext_noop("样品编号"), True),
+    ("report_no", gettext_noop("报告编号"), False),
+    ("tested_on", gettext_noop("检验完成日期"), False),  # optional, as on the page: the report may be dated later
+    ("seq", gettext_noop("序号"), True),
+    ("name", gettext_noop("检验项目"), True),
+    ("clause", gettext_noop("标准条款"), False),
+    ("requirement", gettext_noop("标准要求"), False),
+    ("measured", gettext_noop("实测值"), True),
+    ("unit", gettext_noop("单位"), False),
+    ("verdict", gettext_noop("单项判定"), True),
 ]
 HEADERS = [h for _k, h, _r in COLUMNS]
 HEADER_OF = {k: h for k, h, _r in COLUMNS}
@@ -287,26 +293,55 @@ def _parse_date(value: str) -> dt.date | None:
 # ---------------------------------------------------------------- validation
 
 
+def import_error(line: int | None, column: str, problem: Problem, *, value: str = "", **extra: Any) -> dict[str, Any]:
+    """One error as stored on the batch: where (line, the file's column header), why (the message in
+    the default language, and its catalogue id and parameters so a page words it in its reader's
+    language) and the offending value as the file has it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = message(problem)
+    return {
+        "line": line,
+        "column": column,
+        "message": text,
+        "msgid": problem[0],
+        "params": problem[1],
+        "value": value[:200],
+        **extra,
+    }
+
+
+def error_message(error: dict[str, Any]) -> str:
+    """A stored error in the active language (errors stored before messages kept their id: as stored)."""
+    if error.get("msgid"):
+        return message((error["msgid"], error.get("params") or {}))
+    return str(error.get("message", ""))
+
+
+def column_label(column: str) -> str:
+    """A column named by the file's header(s), in the active language ("样品编号" → "Sample code")."""
+    return _("、").join(_(part) for part in column.split("、")) if column else ""
+
+
 @dataclass
 class Collected:
     errors: list[dict[str, Any]] = field(default_factory=list)
     total_errors: int = 0
 
-    def add(self, line: int, column: str, message: str) -> None:
+    def add(self, line: int, column: str, problem: Problem, value: str = "") -> None:
         self.total_errors += 1
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append({"line": line, "column": column, "message": message})
+            self.errors.append(import_error(line, column, problem, value=value))
 
     def as_json(self) -> list[dict[str, Any]]:
         if self.total_errors > len(self.errors):
             return [
                 *self.errors,
-                {
-                    "line": None,
-                    "column": "",
-                    "message": _("共有%(n)d处错误，仅列出前%(m)d处。") % {"n": self.total_errors, "m": MAX_ERRORS},
-                    "total": self.total_errors,
-                },
+                import_error(
+                    None,
+                    "",
+                    (gettext_noop("共有%(n)d处错误，仅列出前%(m)d处。"), {"n": self.total_errors, "m": MAX_ERRORS}),
+                    total=self.total_errors,
+                ),
             ]
         return self.errors
 
@@ -352,7 +387,12 @@ def validate_rows(
             index[name] = pos
     missing = [h for h in HEADERS if h not in index]
     if missing:
-        errs.add(1, "、".join(missing), _("表头缺少列：%(cols)s。请使用下载的模板。") % {"cols": "、".join(missing)})
+        errs.add(
+            1,
+            "、".join(missing),
+            (gettext_noop("表头缺少列：%(cols)s。请使用下载的模板。"), {"cols": "、".join(missing)}),
+            value="、".join(h.strip() for h in header if h.strip()),
+        )
         return {}, errs
     keyed = [(k, index[h], req) for k, h, req in COLUMNS]
     samples = _sample_lookup({r[index["样品编号"]].strip() for _n, r in rows if len(r) > index["样品编号"]})
@@ -366,44 +406,46 @@ def validate_rows(
         row_ok = True
         for key in ("code", "report_no"):
             if key == "code" and not values[key]:
-                errs.add(line, HEADER_OF[key], _("必填项为空。"))
+                errs.add(line, HEADER_OF[key], (gettext_noop("必填项为空。"), {}))
                 row_ok = False
             elif len(values[key]) > MAX_LEN[key]:
-                errs.add(line, HEADER_OF[key], _("超过%(n)d个字符。") % {"n": MAX_LEN[key]})
+                errs.add(line, HEADER_OF[key], (MSG_TOO_LONG, {"n": MAX_LEN[key]}), values[key])
                 row_ok = False
         # the item's own columns: the one row validator of the page, the API and this import
-        item, item_errors = clean_item({k: values[k] for k in ITEM_KEYS})
-        for key, message in item_errors.items():
-            errs.add(line, HEADER_OF[key], message)
+        item, item_problem = item_problems({k: values[k] for k in ITEM_KEYS})
+        for key, problem in item_problem.items():
+            errs.add(line, HEADER_OF[key], problem, values[key])
             row_ok = False
         seq = item.get("seq")
         code = values["code"]
         sample = samples.get(code) if code else None
         if code and sample is None:
-            errs.add(line, HEADER_OF["code"], _("样品编号“%(code)s”不存在。") % {"code": code})
+            errs.add(line, HEADER_OF["code"], (gettext_noop("样品编号“%(code)s”不存在。"), {"code": code}), code)
             row_ok = False
         elif sample is not None:
-            problem = None
+            sample_msgid = None
             if not sample["region_id"].startswith(prefix):
-                problem = _("样品“%(code)s”不在您所属的行政区划内。")
+                sample_msgid = gettext_noop("样品“%(code)s”不在您所属的行政区划内。")
             elif sample["refused"] or sample["report__id"] is None:
-                problem = _("样品“%(code)s”为拒检记录，没有检验报告。")
+                sample_msgid = gettext_noop("样品“%(code)s”为拒检记录，没有检验报告。")
             elif sample["report__status"] not in EDITABLE_REPORT_STATUSES:
-                problem = _("样品“%(code)s”的报告已提交或已审核，不能导入（只接受草稿或已退回的报告）。")
-            if problem:
-                errs.add(line, HEADER_OF["code"], problem % {"code": code})
+                sample_msgid = gettext_noop(
+                    "样品“%(code)s”的报告已提交或已审核，不能导入（只接受草稿或已退回的报告）。"
+                )
+            if sample_msgid:
+                errs.add(line, HEADER_OF["code"], (sample_msgid, {"code": code}), code)
                 bad_sample_reported.add(code)
                 row_ok = False
         tested_on = None
         if values["tested_on"]:
             tested_on = _parse_date(values["tested_on"])
-            problem = None
+            date_problem: Problem | None = None
             if tested_on is None:
-                problem = _("日期格式应为YYYY-MM-DD。")
+                date_problem = (gettext_noop("日期格式应为YYYY-MM-DD。"), {})
             elif sample is not None:
-                problem = tested_on_error(tested_on, sampled_on=sample["sampled_on"], today=today)
-            if problem:
-                errs.add(line, HEADER_OF["tested_on"], problem)
+                date_problem = tested_on_problem(tested_on, sampled_on=sample["sampled_on"], today=today)
+            if date_problem:
+                errs.add(line, HEADER_OF["tested_on"], date_problem, values["tested_on"])
                 row_ok = False
         if code and seq is not None:
             first = seen.get((code, seq))
@@ -411,7 +453,11 @@ def validate_rows(
                 errs.add(
                     line,
                     HEADER_OF["seq"],
-                    _("样品“%(code)s”的序号%(seq)d与第%(first)d行重复。") % {"code": code, "seq": seq, "first": first},
+                    (
+                        gettext_noop("样品“%(code)s”的序号%(seq)d与第%(first)d行重复。"),
+                        {"code": code, "seq": seq, "first": first},
+                    ),
+                    values["seq"],
                 )
                 row_ok = False
             else:
@@ -432,14 +478,19 @@ def validate_rows(
                 errs.add(
                     line,
                     HEADER_OF["report_no"],
-                    _("同一样品的报告编号不一致（此前为“%(no)s”）。") % {"no": report.report_no},
+                    (gettext_noop("同一样品的报告编号不一致（此前为“%(no)s”）。"), {"no": report.report_no}),
+                    values["report_no"],
                 )
                 continue
             if tested_on and report.tested_on and tested_on != report.tested_on:
                 errs.add(
                     line,
                     HEADER_OF["tested_on"],
-                    _("同一样品的检验完成日期不一致（此前为%(day)s）。") % {"day": report.tested_on},
+                    (
+                        gettext_noop("同一样品的检验完成日期不一致（此前为%(day)s）。"),
+                        {"day": report.tested_on.isoformat()},
+                    ),
+                    values["tested_on"],
                 )
                 continue
             report.report_no = report.report_no or values["report_no"]
@@ -517,7 +568,7 @@ def import_results_run(batch_id: int) -> str:
         ImportBatch.objects.filter(pk=batch_id).update(
             status=ImportStatus.FAILED,
             finished_at=timezone.now(),
-            errors=[{"line": None, "column": "", "message": _("导入时发生系统错误，未导入任何数据，请联系管理员。")}],
+            errors=[import_error(None, "", (gettext_noop("导入时发生系统错误，未导入任何数据，请联系管理员。"), {}))],
         )
         raise
 
@@ -533,23 +584,23 @@ def _run(batch: ImportBatch) -> str:
     actor = batch.uploaded_by
     prefix = region_prefix(actor)
     if prefix is None or not actor.has_role(*SAMPLERS):
-        return _fail(batch, [{"line": None, "column": "", "message": _("上传人已无导入权限。")}])
+        return _fail(batch, [import_error(None, "", (gettext_noop("上传人已无导入权限。"), {}))])
     with batch.file.open("rb") as fh:
         try:
             all_rows = _read_rows(fh)
         except Exception:  # a broken workbook or CSV is the uploader's problem, said plainly
             logger.warning("unreadable import file %s", batch.pk, exc_info=True)
             return _fail(
-                batch, [{"line": None, "column": "", "message": _("无法读取文件，请确认为模板格式的CSV或XLSX。")}]
+                batch, [import_error(None, "", (gettext_noop("无法读取文件，请确认为模板格式的CSV或XLSX。"), {}))]
             )
     if not all_rows:
-        return _fail(batch, [{"line": 1, "column": "", "message": _("文件为空。")}])
+        return _fail(batch, [import_error(1, "", (gettext_noop("文件为空。"), {}))])
     header = all_rows[0]
     rows = [(n, r) for n, r in enumerate(all_rows[1:], start=2) if any(v for v in r)]
     del all_rows
     ImportBatch.objects.filter(pk=batch.pk).update(total_rows=len(rows))
     if not rows:
-        return _fail(batch, [{"line": 2, "column": "", "message": _("文件没有数据行。")}])
+        return _fail(batch, [import_error(2, "", (gettext_noop("文件没有数据行。"), {}))])
     reports, errs = validate_rows(
         rows, header=header, prefix=prefix, today=timezone.localdate(), progress=_progress(batch.pk)
     )
@@ -561,11 +612,12 @@ def _run(batch: ImportBatch) -> str:
         return _fail(
             batch,
             [
-                {
-                    "line": None,
-                    "column": HEADER_OF["code"],
-                    "message": _("样品“%(code)s”的报告在导入期间已被提交，未导入任何数据。") % {"code": code},
-                }
+                import_error(
+                    None,
+                    HEADER_OF["code"],
+                    (gettext_noop("样品“%(code)s”的报告在导入期间已被提交，未导入任何数据。"), {"code": code}),
+                    value=code,
+                )
                 for code in stale.codes[:MAX_ERRORS]
             ],
         )

@@ -3,10 +3,13 @@ re-inspections and bulk imports. Data and invariants only; acts live in services
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supervision.registry.models import (
@@ -204,6 +207,9 @@ class SampleCustody(models.Model):
     holder = models.CharField(_("保管人/单位"), max_length=120)
     location = models.CharField(_("地点"), max_length=200, blank=True)
     at = models.DateTimeField(_("时间"))
+    # False where the act was given a day only (the sampling record, a re-inspection): the time of
+    # `at` then says nothing and is not shown; the row is ordered by its day and when it was recorded.
+    time_known = models.BooleanField(_("记录了具体时刻"), default=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     photo = models.FileField(_("照片"), upload_to="custody/%Y/%m/", blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -215,6 +221,10 @@ class SampleCustody(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sample.code} {self.get_action_display()}"
+
+    @property
+    def day(self) -> dt.date:
+        return timezone.localdate(self.at)
 
 
 class ReportStatus(models.TextChoices):

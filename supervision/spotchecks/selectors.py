@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from portal.access import region_prefix, register_region_path, scope_to_region
-from portal.models import AuditEvent, User, action_label
+from portal.models import AuditAction, AuditEvent, User, action_label
 from portal.permissions import PLANNERS, SAMPLERS
 from supervision.registry.models import Institution, InstitutionEventKind, Product, ProductCategory
 from supervision.spotchecks.models import (
+    CustodyAction,
     ImportBatch,
     ItemResult,
     ItemVerdict,
@@ -301,6 +302,19 @@ def final_results(user: User, today: dt.date) -> models.QuerySet[SampleWithVerdi
     return samples_for(user, as_of=today).filter(is_final=True)
 
 
+def imported_reports(batch: ImportBatch) -> models.QuerySet[TestReport]:
+    """The reports a committed import wrote, as its audit rows name them (one per report), with their
+    samples and where each report stands now (an import leaves them drafts, to be submitted)."""
+    rows = AuditEvent.objects.filter(
+        action=AuditAction.RESULTS_IMPORTED,
+        target_type=ContentType.objects.get_for_model(TestReport),
+        at__gte=batch.created_at,
+        after__batch=batch.pk,
+    ).values_list("target_id", flat=True)
+    ids = [int(pk) for pk in rows if pk.isdigit()]
+    return TestReport.objects.filter(pk__in=ids).select_related("sample__task__enterprise").order_by("sample__code")
+
+
 # Clause citations as stored in the audit trail (Chinese); pages translate them for display.
 AUDIT_CLAUSES = (
     gettext_noop("第十一条"),
@@ -314,6 +328,9 @@ AUDIT_CLAUSES = (
 
 @dataclass
 class TimelineEntry:
+    """One thing that happened to a sample. `at` orders it (see `sample_timeline`); `time_known` says
+    whether its time of day is a fact worth showing, or only its day `on` is."""
+
     at: dt.datetime
     kind: str  # "audit", "custody", "notice"
     label: str
@@ -321,11 +338,30 @@ class TimelineEntry:
     clause: str = ""
     detail: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    on: dt.date | None = None
+    time_known: bool = True
+    recorded: dt.datetime | None = None
+    sequence: int = 0  # the audit row that recorded it: ties of one moment in recording order
+    rank: int = 0  # what an act wrote besides its own row comes after that row
+
+
+def _moment(on: dt.date, recorded: dt.datetime) -> dt.datetime:
+    """Where a day-only entry sits in its day: when it was recorded, if on that day; else (recorded
+    later, back-dated) after everything else that day."""
+    if timezone.localdate(recorded) == on:
+        return recorded
+    return timezone.make_aware(dt.datetime.combine(on, dt.time.max))
 
 
 def sample_timeline(sample: Sample) -> list[TimelineEntry]:
     """The status history of a sample: audit events of the sample, its task, report and objections,
-    custody rows and the notice to the enterprise, merged in time order."""
+    custody rows and the notice to the enterprise.
+
+    Ordered by when each thing happened; ties (one act writing several rows) by recording order. A
+    custody row or a notice given a day only is placed by its day and by when it was recorded, and
+    shows no time (none was asked for). The audit row of a custody act or of the notice is folded
+    into that row rather than listed twice.
+    """
     targets: list[tuple[type[models.Model], list[str]]] = [
         (Sample, [str(sample.pk)]),
         (Task, [str(sample.task_id)]),
@@ -336,8 +372,24 @@ def sample_timeline(sample: Sample) -> list[TimelineEntry]:
     for model, ids in targets:
         if ids:
             cond |= Q(target_type=ContentType.objects.get_for_model(model), target_id__in=ids)
+    custody_rows = list(SampleCustody.objects.filter(sample=sample).select_related("actor"))
+    notices = list(Notice.objects.filter(sample=sample))
+    custody_ids = {row.pk for row in custody_rows}
+    notice_ids = {n.pk for n in notices}
+    custody_audit: dict[int, AuditEvent] = {}
+    notice_audit: dict[int, AuditEvent] = {}
+    sample_audit: AuditEvent | None = None
     entries: list[TimelineEntry] = []
     for ev in AuditEvent.objects.filter(cond).select_related("actor").order_by("at", "id"):
+        after = ev.after if isinstance(ev.after, dict) else {}
+        if ev.action == AuditAction.SAMPLE_RECORDED:
+            sample_audit = ev  # the act that also wrote the "drawn" custody row
+        if ev.action == AuditAction.SAMPLE_CUSTODY and after.get("custody") in custody_ids:
+            custody_audit[after["custody"]] = ev
+            continue
+        if ev.action == AuditAction.ENTERPRISE_NOTIFIED and after.get("notice") in notice_ids:
+            notice_audit[after["notice"]] = ev
+            continue
         entries.append(
             TimelineEntry(
                 at=ev.at,
@@ -347,33 +399,51 @@ def sample_timeline(sample: Sample) -> list[TimelineEntry]:
                 clause=ev.clause,
                 detail=ev.reason,
                 data={"action": ev.action, "after": ev.after},
+                on=timezone.localdate(ev.at),
+                recorded=ev.at,
+                sequence=ev.id,
             )
         )
-    for row in SampleCustody.objects.filter(sample=sample).select_related("actor").order_by("at", "id"):
+    for row in custody_rows:
+        day = timezone.localdate(row.at)
+        # recorded by its own audit row, or (the "drawn" row) by the sampling record's
+        own = custody_audit.get(row.pk)
+        by_act = own or (sample_audit if row.action == CustodyAction.DRAWN else None)
+        recorded = by_act.at if by_act is not None else (row.at if row.time_known else sample.recorded_at)
         entries.append(
             TimelineEntry(
-                at=row.at,
+                at=row.at if row.time_known else _moment(day, recorded),
                 kind="custody",
                 label=str(row.get_action_display()),
                 actor=str(row.actor),
                 # a note the act wrote is a catalogue phrase, shown in the reader's language
                 detail=_("；").join(x for x in (row.holder, row.location, _(row.note) if row.note else "") if x),
                 data={"photo": row.photo.url if row.photo else ""},
+                on=day,
+                time_known=row.time_known,
+                recorded=recorded,
+                sequence=by_act.id if by_act is not None else 0,
+                rank=0 if own is not None else 1,
             )
         )
-    for notice in Notice.objects.filter(sample=sample).order_by("notified_on", "id"):
-        # Recorded on its day: keep the recording moment; back-dated: noon of the notice day.
-        at = notice.created_at
-        if timezone.localtime(at).date() != notice.notified_on:
-            at = timezone.make_aware(dt.datetime.combine(notice.notified_on, dt.time(12, 0)))
+    for notice in notices:
+        audit = notice_audit.get(notice.pk)
+        recorded = audit.at if audit is not None else notice.created_at
+        same_day = timezone.localdate(notice.created_at) == notice.notified_on
         entries.append(
             TimelineEntry(
-                at=at,
+                at=notice.created_at if same_day else _moment(notice.notified_on, recorded),
                 kind="notice",
                 label=_("结果通知送达"),
+                actor=(str(audit.actor) if audit.actor else audit.actor_label) if audit is not None else "",
+                clause=audit.clause if audit is not None else "",
                 detail=notice.body,
                 data={"deadline": objection_deadline(notice.notified_on).isoformat()},
+                on=notice.notified_on,
+                time_known=same_day,
+                recorded=recorded,
+                sequence=audit.id if audit is not None else 0,
             )
         )
-    entries.sort(key=lambda e: e.at)
+    entries.sort(key=lambda e: (e.on, e.at, e.recorded or e.at, e.sequence, e.rank))
     return entries

@@ -374,7 +374,9 @@ class SampleDetailSerializer(SampleListSerializer):
 
 
 class TimelineEntrySerializer(serializers.Serializer[Any]):
-    at = serializers.DateTimeField()
+    at = serializers.DateTimeField(help_text="orders the entry; its time of day is a fact only where time_known")
+    on = serializers.DateField(help_text="the day it happened")
+    time_known = serializers.BooleanField(help_text="false where the act was given a day only")
     kind = serializers.CharField(help_text="audit / custody / notice")
     # the metaclass takes declared fields off the class, so this does not shadow Field.label
     label = serializers.CharField()  # type: ignore[assignment]

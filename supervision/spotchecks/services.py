@@ -214,9 +214,7 @@ def _distinct_samplers(samplers: Iterable[User], *, field: str = "samplers") -> 
             unique[s.pk] = s
     people = list(unique.values())
     if len(people) < settings.MIN_SAMPLERS:
-        raise ValidationError(
-            {field: _("抽样人员不得少于%(n)d名，且须为不同人员（R2）。") % {"n": settings.MIN_SAMPLERS}}
-        )
+        raise ValidationError({field: _("抽样人员不得少于%(n)d名，且须为不同人员。") % {"n": settings.MIN_SAMPLERS}})
     missing = [str(s) for s in people if not s.enforcement_id]
     if missing:
         raise ValidationError(
@@ -647,6 +645,7 @@ def sample_record(*, actor: User, task: Task, samplers: Iterable[User], sampled_
         holder="、".join(str(s) for s in people),
         location=sample.place or task.shop_name or task.enterprise.address,
         at=_at_day(sampled_on),
+        time_known=False,  # the sampling record gives the day, never the time
         note=NOTE_SEALED_ON_SITE if sample.sealed else "",
         actor=actor,
     )
@@ -820,13 +819,29 @@ ITEM_COLUMNS: tuple[tuple[str, bool, int], ...] = (
 MAX_ITEM_SEQ = 32767
 
 
-def clean_item(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """One item row: its clean values and the reason for each bad column (R4, 第十四条).
+# A problem with a value: the message's catalogue id and its parameters, so that a record that keeps it
+# (an import's errors) can show it later in its reader's language.
+Problem = tuple[str, dict[str, Any]]
+ITEM_REQUIRED = {
+    "name": gettext_noop("请填写检验项目名称。"),
+    "measured": gettext_noop("请填写实测值。"),
+    "verdict": gettext_noop("请选择单项判定。"),
+}
+MSG_SEQ = gettext_noop("序号应为1至%(max)d之间的整数。")
+MSG_TOO_LONG = gettext_noop("超过%(n)d个字符。")
+MSG_VERDICT_WORD = gettext_noop("单项判定应为“合格”“不合格”或“不适用”。")
 
-    The one row validator of the page, the API and the bulk import: the same row is refused
-    for the same reason whichever way it arrives.
-    """
-    errors: dict[str, str] = {}
+
+def message(problem: Problem) -> str:
+    """A problem as a sentence in the active language."""
+    msgid, params = problem
+    return _(msgid) % params if params else _(msgid)
+
+
+def item_problems(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Problem]]:
+    """One item row: its clean values and, per bad column, the problem (R4, 第十四条). `clean_item`
+    words them; the bulk import keeps them to word them in each reader's language."""
+    problems: dict[str, Problem] = {}
     row: dict[str, Any] = {}
     seq_text = str(raw.get("seq") if raw.get("seq") is not None else "").strip()
     try:
@@ -835,24 +850,30 @@ def clean_item(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
             raise ValueError
         row["seq"] = seq
     except ValueError:
-        errors["seq"] = _("序号应为1至%(max)d之间的整数。") % {"max": MAX_ITEM_SEQ}
+        problems["seq"] = (MSG_SEQ, {"max": MAX_ITEM_SEQ})
     for column, required, max_length in ITEM_COLUMNS:
         value = str(raw.get(column) or "").strip()
         if required and not value:
-            errors[column] = {
-                "name": _("请填写检验项目名称。"),
-                "measured": _("请填写实测值。"),
-                "verdict": _("请选择单项判定。"),
-            }[column]
+            problems[column] = (ITEM_REQUIRED[column], {})
         elif max_length and len(value) > max_length:
-            errors[column] = _("超过%(n)d个字符。") % {"n": max_length}
+            problems[column] = (MSG_TOO_LONG, {"n": max_length})
         row[column] = value
     if row["verdict"]:
         verdict = ITEM_VERDICT_WORDS.get(row["verdict"])
         if verdict is None:
-            errors["verdict"] = _("单项判定应为“合格”“不合格”或“不适用”。")
+            problems["verdict"] = (MSG_VERDICT_WORD, {})
         row["verdict"] = verdict
-    return row, errors
+    return row, problems
+
+
+def clean_item(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """One item row: its clean values and the reason for each bad column (R4, 第十四条).
+
+    The one row validator of the page, the API and the bulk import: the same row is refused
+    for the same reason whichever way it arrives.
+    """
+    row, problems = item_problems(raw)
+    return row, {column: message(problem) for column, problem in problems.items()}
 
 
 def clean_item_rows(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -884,13 +905,18 @@ def clean_item_rows(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def tested_on_error(tested_on: dt.date, *, sampled_on: dt.date, today: dt.date) -> str | None:
+def tested_on_problem(tested_on: dt.date, *, sampled_on: dt.date, today: dt.date) -> Problem | None:
     """Why a test completion date cannot be (the page, the API and the import ask the same)."""
     if tested_on > today:
-        return _("检验完成日期不能晚于今天。")
+        return (gettext_noop("检验完成日期不能晚于今天。"), {})
     if tested_on < sampled_on:
-        return _("检验完成日期不能早于抽样日期（%(day)s）。") % {"day": sampled_on}
+        return (gettext_noop("检验完成日期不能早于抽样日期（%(day)s）。"), {"day": sampled_on.isoformat()})
     return None
+
+
+def tested_on_error(tested_on: dt.date, *, sampled_on: dt.date, today: dt.date) -> str | None:
+    problem = tested_on_problem(tested_on, sampled_on=sampled_on, today=today)
+    return message(problem) if problem else None
 
 
 # R4: a report's items are entered and corrected only before submission or after it was returned.
@@ -1258,6 +1284,8 @@ def reinspection_record(
         errors["verdict"] = _("复检结论应为“合格”或“不合格”。")
     if verdict == Verdict.FAIL and not (failed_items or "").strip():
         errors["failed_items"] = _("复检不合格须列明不合格项目。")
+    elif verdict == Verdict.PASS and (failed_items or "").strip():
+        errors["failed_items"] = _("复检结论为合格时不应填写不合格项目；如有不合格项目，结论应为不合格。")
     if decided_on is None:
         errors["decided_on"] = _("请填写复检日期。")
     elif decided_on < objection.filed_on:
@@ -1293,6 +1321,7 @@ def reinspection_record(
             holder=institution.name,
             location=institution.name,
             at=_at_day(decided_on) - dt.timedelta(minutes=1),
+            time_known=False,  # the re-inspection gives its day only
             note=NOTE_SEAL_CHECKED,
             actor=actor,
         )

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -50,6 +50,7 @@ from supervision.spotchecks.forms import (
 from supervision.spotchecks.models import (
     ImportBatch,
     ImportStatus,
+    ItemVerdict,
     Objection,
     ObjectionStatus,
     Plan,
@@ -59,6 +60,7 @@ from supervision.spotchecks.models import (
     Task,
     TestReport,
 )
+from supervision.spotchecks.requirements import Suggestion, suggest_verdict
 from supervision.spotchecks.selectors import objection_deadline, sample_failed_items, sample_verdict
 
 if TYPE_CHECKING:
@@ -89,6 +91,11 @@ def paginate(request: HttpRequest, qs: QuerySet[Any] | list[Any], per_page: int 
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
+
+
+def filters_set(request: HttpRequest, filterset: Any) -> bool:
+    """Whether any filter of the list is set (its folded filter control then opens)."""
+    return any(request.GET.get(name) for name in filterset.form.fields)
 
 
 def _tasks(user: User) -> QuerySet[Task]:
@@ -176,7 +183,9 @@ def plan_create(request: AuthedHttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- tasks (R1, R11)
 
 
-def _task_list(request: AuthedHttpRequest, qs: QuerySet[Task], *, mine: bool) -> HttpResponse:
+def _task_list(
+    request: AuthedHttpRequest, qs: QuerySet[Task], *, mine: bool, extra: dict[str, Any] | None = None
+) -> HttpResponse:
     filterset = TaskFilter(request.GET or None, queryset=qs)
     page, query = paginate(request, filterset.qs)
     return render(
@@ -184,11 +193,13 @@ def _task_list(request: AuthedHttpRequest, qs: QuerySet[Task], *, mine: bool) ->
         "spotchecks/task_list.html",
         {
             "filter": filterset,
+            "filters_set": filters_set(request, filterset),
             "page": page,
             "query": query,
             "mine": mine,
             "can_create": request.user.has_role(*PLANNERS),
             "can_sample": request.user.has_role(*SAMPLERS),
+            **(extra or {}),
         },
     )
 
@@ -200,8 +211,25 @@ def task_list(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def my_tasks(request: AuthedHttpRequest) -> HttpResponse:
-    qs = selectors.tasks_for(request.user, pending_only=False).select_related("sample")
-    return _task_list(request, qs, mine=True)
+    """The tasks the user samples: those still to sample (what the dashboard counts), or all of them."""
+    show_all = request.GET.get("show") == "all"
+    qs = selectors.tasks_for(request.user, pending_only=not show_all).select_related("sample")
+    params = request.GET.copy()
+    for key in ("show", "page"):
+        params.pop(key, None)
+    keep = params.urlencode()
+    return _task_list(
+        request,
+        qs,
+        mine=True,
+        extra={
+            "show_all": show_all,
+            "open_count": selectors.tasks_for(request.user).count(),
+            "all_count": selectors.tasks_for(request.user, pending_only=False).count(),
+            "open_query": keep,
+            "all_query": f"{keep}&show=all" if keep else "show=all",
+        },
+    )
 
 
 @login_required
@@ -295,6 +323,25 @@ def _qr_svg(request: HttpRequest, sample: Sample, scale: int = 3) -> str:
     )
 
 
+def suggestion_text(suggestion: Suggestion) -> str:
+    return _("按标准要求推算：%(verdict)s（实测 %(measured)s，要求 %(requirement)s）") % {
+        "verdict": ItemVerdict(suggestion.verdict).label,
+        "measured": suggestion.describe_measured(),
+        "requirement": suggestion.requirement.describe(),
+    }
+
+
+def _with_suggestions(items: list[Any]) -> list[Any]:
+    """Each item with the verdict its numeric requirement suggests, and whether the verdict given differs."""
+    for item in items:
+        suggestion = suggest_verdict(item.requirement, item.measured, item.unit)
+        item.suggestion_text = suggestion_text(suggestion) if suggestion else ""
+        item.differs = (
+            suggestion is not None and item.verdict != ItemVerdict.NOT_APPLICABLE and suggestion.verdict != item.verdict
+        )
+    return items
+
+
 def _sample_context(request: AuthedHttpRequest, sample: Sample) -> dict[str, Any]:
     today = timezone.localdate()
     report = _report(sample)
@@ -308,7 +355,7 @@ def _sample_context(request: AuthedHttpRequest, sample: Sample) -> dict[str, Any
         "sample": sample,
         "task": sample.task,
         "report": report,
-        "items": list(report.items.all()) if report else [],
+        "items": _with_suggestions(list(report.items.all())) if report else [],
         "verdict": sample_verdict(sample),
         "failed_items": sample_failed_items(sample),
         "notice": notice,
@@ -340,6 +387,18 @@ def _sample_context(request: AuthedHttpRequest, sample: Sample) -> dict[str, Any
 def sample_detail(request: AuthedHttpRequest, code: str) -> HttpResponse:
     sample = _sample(request.user, code)
     return render(request, "spotchecks/sample_detail.html", _sample_context(request, sample))
+
+
+@login_required
+@require_GET
+def report_pdf(request: AuthedHttpRequest, code: str) -> FileResponse:
+    """The laboratory's signed report of a sample of the user's region (another region's: not found)."""
+    report = _report(_sample(request.user, code))
+    if report is None or not report.attachment:
+        raise Http404(_("该样品没有上传签章报告。"))
+    return FileResponse(
+        report.attachment.open("rb"), content_type="application/pdf", filename=f"{code}.pdf", as_attachment=False
+    )
 
 
 @login_required
@@ -426,11 +485,34 @@ def report_entry(request: AuthedHttpRequest, code: str) -> HttpResponse:
     else:
         header = ReportHeaderForm(initial=header_initial)
         formset = ItemFormSet(prefix="items", initial=initial_rows)
+    for form in formset:
+        values = {name: str(form[name].value() or "") for name in ("requirement", "measured", "unit", "verdict")}
+        suggestion = suggest_verdict(values["requirement"], values["measured"], values["unit"])
+        form.suggestion_text = suggestion_text(suggestion) if suggestion else ""  # type: ignore[attr-defined]
+        form.differs = bool(  # type: ignore[attr-defined]
+            suggestion
+            and values["verdict"] in (ItemVerdict.PASS, ItemVerdict.FAIL)
+            and values["verdict"] != suggestion.verdict
+        )
     return render(
         request,
         "spotchecks/report_form.html",
         {"sample": sample, "report": report, "header": header, "formset": formset},
     )
+
+
+@login_required
+@require_GET
+def verdict_suggestion(request: AuthedHttpRequest) -> JsonResponse:
+    """The verdict a numeric requirement suggests for a measured value, for the entry table as it is typed.
+    Only a suggestion: the verdict the inspector picks is the one saved."""
+    require_role(request.user, *SAMPLERS)
+    suggestion = suggest_verdict(
+        request.GET.get("requirement", "")[:200], request.GET.get("measured", "")[:80], request.GET.get("unit", "")[:20]
+    )
+    if suggestion is None:
+        return JsonResponse({"verdict": None, "text": ""})
+    return JsonResponse({"verdict": suggestion.verdict, "text": suggestion_text(suggestion)})
 
 
 ITEM_KEYS = ("name", "clause", "requirement", "measured", "unit", "verdict")
@@ -466,7 +548,13 @@ def review_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "spotchecks/review_list.html",
-        {"filter": filterset, "page": page, "query": query, "under_review": under_review},
+        {
+            "filter": filterset,
+            "filters_set": filters_set(request, filterset),
+            "page": page,
+            "query": query,
+            "under_review": under_review,
+        },
     )
 
 
@@ -505,9 +593,13 @@ def report_review(request: AuthedHttpRequest, code: str) -> HttpResponse:
     if report is None:
         raise PermissionDenied(_("该样品尚无检验报告。"))
     return_form = ReturnForm(request.POST if request.POST.get("action") == "return" else None)
+    confirming = False
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "approve":
+            if request.POST.get("action") == "approve" and request.POST.get("confirm") != "1":
+                # Approval serves a notice on the enterprise: show what will be sent, and ask first.
+                confirming = True
+            elif request.POST.get("action") == "approve":
                 services.report_approve(actor=request.user, report=report)
                 messages.success(request, _("已审核通过，已通知企业；异议期自通知之日起计算。"))
                 return redirect("supervision:sample-detail", code=sample.code)
@@ -519,6 +611,16 @@ def report_review(request: AuthedHttpRequest, code: str) -> HttpResponse:
             attach_service_errors(return_form, exc)
     context = _sample_context(request, sample)
     context["return_form"] = return_form
+    context["confirming"] = confirming and report.status == ReportStatus.SUBMITTED
+    if context["confirming"]:
+        today = timezone.localdate()
+        failed = [i.name for i in context["items"] if i.verdict == ItemVerdict.FAIL]
+        context["notice_preview"] = (
+            services.notice_body(sample=sample, verdict=report.verdict, failed_items=failed, notified_on=today)
+            if report.verdict
+            else ""
+        )
+        context["preview_deadline"] = objection_deadline(today)
     return render(request, "spotchecks/report_review.html", context, status=400 if return_form.errors else 200)
 
 
@@ -574,7 +676,14 @@ def objection_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def reinspection_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, *REVIEWERS)
     objection = _objection(request.user, pk)
-    form = ReinspectionForm(request.POST or None, request.FILES or None, initial={"decided_on": timezone.localdate()})
+    first_lab = getattr(_report(objection.sample), "institution", None)
+    form = ReinspectionForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"decided_on": timezone.localdate()},
+        category=objection.sample.task.category,
+        first_lab=first_lab,
+    )
     if (
         request.method == "POST"
         and form.is_valid()
@@ -585,7 +694,11 @@ def reinspection_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("复检结论已记录，为最终结论。"))
         return redirect("supervision:sample-detail", code=objection.sample.code)
-    return render(request, "spotchecks/reinspection_form.html", {"form": form, "objection": objection})
+    return render(
+        request,
+        "spotchecks/reinspection_form.html",
+        {"form": form, "objection": objection, "first_lab": first_lab},
+    )
 
 
 # ---------------------------------------------------------------- lists
@@ -606,7 +719,15 @@ def _sample_list(request: AuthedHttpRequest, qs: QuerySet[Sample], *, title: str
     return render(
         request,
         "spotchecks/sample_list.html",
-        {"filter": filterset, "page": page, "rows": rows, "query": query, "title": title, "kind": kind},
+        {
+            "filter": filterset,
+            "filters_set": filters_set(request, filterset),
+            "page": page,
+            "rows": rows,
+            "query": query,
+            "title": title,
+            "kind": kind,
+        },
     )
 
 
@@ -685,13 +806,37 @@ def _batch_state(batch: ImportBatch) -> dict[str, Any]:
     }
 
 
+IMPORTED_SHOWN = 50
+
+
 @login_required
 def import_batch(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch(request.user, pk)
+    state = _batch_state(batch)
+    errors = [
+        {
+            **e,
+            "message_shown": imports.error_message(e),
+            "column_shown": imports.column_label(e.get("column") or ""),
+        }
+        for e in batch.errors or []
+    ]
+    reports = selectors.imported_reports(batch) if batch.status == ImportStatus.COMMITTED else None
     return render(
         request,
         "spotchecks/import_batch.html",
-        {"batch": batch, "state": _batch_state(batch), "errors": batch.errors or []},
+        {
+            "batch": batch,
+            "state": state,
+            "errors": errors,
+            # a file checked while the user waited (a small one) shows its result, not a progress bar
+            "show_progress": not state["done"],
+            "reports": list(reports[:IMPORTED_SHOWN]) if reports is not None else [],
+            "report_count": reports.count() if reports is not None else 0,
+            "drafts": reports.filter(status__in=services.EDITABLE_REPORT_STATUSES).count()
+            if reports is not None
+            else 0,
+        },
     )
 
 

@@ -69,3 +69,47 @@ def axe_violations(page) -> list[dict]:
 
     result = Axe().run(page)
     return [v for v in result.response["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+# The two screens every journey is walked on: a desktop and a phone (390×844, touch).
+DEVICES = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+TOUCH = 44  # px: the smallest touch target
+
+
+@pytest.fixture(params=list(DEVICES))
+def device(request, browser) -> Iterator:
+    """A page on a desktop and, in a second run, on a phone; `page.device` names which."""
+    context = browser.new_context(locale="zh-CN", **DEVICES[request.param])
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.device = request.param
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    page.missing = missing  # every 404 the walk met (a favicon included)
+    yield page
+    context.close()
+
+
+def assert_accessible(page) -> None:
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+
+
+def small_targets(page, selector: str) -> list[tuple[str, float]]:
+    """Visible controls matching `selector` shorter than a touch target: (text, height)."""
+    return page.evaluate(
+        """([selector, minimum]) => Array.from(document.querySelectorAll(selector))
+            .filter(el => el.offsetParent !== null)
+            .map(el => [el.textContent.trim().slice(0, 30), el.getBoundingClientRect().height])
+            .filter(([, h]) => h > 0 && h < minimum)""",
+        [selector, TOUCH],
+    )
+
+
+def open_menu(page) -> None:
+    """On a phone the header's links are behind the menu button; on a desktop they show."""
+    if page.device == "phone" and not page.locator(".nav-menu").evaluate("d => d.open"):
+        page.click(".nav-menu > summary")

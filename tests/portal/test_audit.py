@@ -35,47 +35,51 @@ def staff(user):
 # ---------------------------------------------------------------- services
 
 
-def test_it_audits_enterprise_create_and_update_with_before_and_after(inspector, tianhe):
-    ent = services.enterprise_create(actor=inspector, uscc=make_uscc("440106", 5), name="甲公司", region=tianhe)
-    services.enterprise_update(actor=inspector, enterprise=ent, name="乙公司", phone="020-1")
+def test_it_audits_enterprise_create_and_update_with_before_and_after(enforcement_officer, tianhe):
+    ent = services.enterprise_create(
+        actor=enforcement_officer, uscc=make_uscc("440106", 5), name="甲公司", region=tianhe
+    )
+    services.enterprise_update(actor=enforcement_officer, enterprise=ent, name="乙公司", phone="020-1")
     created, changed = AuditEvent.objects.order_by("id")
-    assert (created.action, created.actor, created.before) == (AuditAction.RECORD_CREATED, inspector, None)
+    assert (created.action, created.actor, created.before) == (AuditAction.RECORD_CREATED, enforcement_officer, None)
     assert created.after["uscc"] == ent.uscc and created.after["region"] == "440106"
-    assert (changed.action, changed.actor) == (AuditAction.RECORD_CHANGED, inspector)
+    assert (changed.action, changed.actor) == (AuditAction.RECORD_CHANGED, enforcement_officer)
     assert (changed.before["name"], changed.after["name"]) == ("甲公司", "乙公司")
     assert (changed.before["phone"], changed.after["phone"]) == ("", "020-1")
     assert changed.region_code == "440106"
     assert list(history_of(ent)) == [created, changed]
 
 
-def test_it_audits_a_person_with_the_id_number_masked(inspector):
+def test_it_audits_a_person_with_the_id_number_masked(enforcement_officer):
     number = resident_id("44010619850312123")
-    person = services.person_create(actor=inspector, name="张三", id_number=number)
+    person = services.person_create(actor=enforcement_officer, name="张三", id_number=number)
     row = AuditEvent.objects.get()
     assert row.action == AuditAction.RECORD_CREATED
     assert row.after["id_number"] == person.masked_id
     assert number not in str(row.after) and number not in row.target_repr
 
 
-def test_it_audits_appointments_under_the_enterprise_region(inspector, enterprise):
+def test_it_audits_appointments_under_the_enterprise_region(enforcement_officer, enterprise):
     person = Person.objects.create(name="张三", id_number=resident_id("44010619850312123"))
     appointment = services.appointment_create(
-        actor=inspector, person=person, enterprise=enterprise, role="legal_rep", start=D(2020, 1, 1)
+        actor=enforcement_officer, person=person, enterprise=enterprise, role="legal_rep", start=D(2020, 1, 1)
     )
-    services.appointment_end(actor=inspector, appointment=appointment, end=D(2025, 1, 1))
+    services.appointment_end(actor=enforcement_officer, appointment=appointment, end=D(2025, 1, 1))
     assert rows() == [
-        (AuditAction.APPOINTMENT_CREATED, inspector.pk, "appointment", ""),
-        (AuditAction.APPOINTMENT_ENDED, inspector.pk, "appointment", ""),
+        (AuditAction.APPOINTMENT_CREATED, enforcement_officer.pk, "appointment", ""),
+        (AuditAction.APPOINTMENT_ENDED, enforcement_officer.pk, "appointment", ""),
     ]
     assert set(AuditEvent.objects.values_list("region_code", flat=True)) == {"440106"}
 
 
-def test_it_audits_products(inspector, enterprise, kettle_category):
-    product = services.product_create(actor=inspector, enterprise=enterprise, category=kettle_category, name="电水壶")
-    services.product_update(actor=inspector, product=product, is_main=True)
+def test_it_audits_products(enforcement_officer, enterprise, kettle_category):
+    product = services.product_create(
+        actor=enforcement_officer, enterprise=enterprise, category=kettle_category, name="电水壶"
+    )
+    services.product_update(actor=enforcement_officer, product=product, is_main=True)
     assert rows() == [
-        (AuditAction.RECORD_CREATED, inspector.pk, "product", ""),
-        (AuditAction.RECORD_CHANGED, inspector.pk, "product", ""),
+        (AuditAction.RECORD_CREATED, enforcement_officer.pk, "product", ""),
+        (AuditAction.RECORD_CHANGED, enforcement_officer.pk, "product", ""),
     ]
     changed = AuditEvent.objects.order_by("id").last()
     assert (changed.before["is_main"], changed.after["is_main"]) == (False, True)
@@ -156,19 +160,23 @@ def _enterprise_form(ent: Enterprise, **changes) -> dict:
     return data
 
 
-def test_it_audits_an_admin_change_with_before_and_after(client, inspector, enterprise):
-    client.force_login(staff(inspector))
+def test_it_audits_an_admin_change_with_before_and_after(client, enforcement_officer, enterprise):
+    client.force_login(staff(enforcement_officer))
     response = client.post(
         f"/admin/supervision/enterprise/{enterprise.pk}/change/", _enterprise_form(enterprise, name="新名称")
     )
     assert response.status_code == 302
     row = AuditEvent.objects.get()
-    assert (row.action, row.actor, row.target_id) == (AuditAction.RECORD_CHANGED, inspector, str(enterprise.pk))
+    assert (row.action, row.actor, row.target_id) == (
+        AuditAction.RECORD_CHANGED,
+        enforcement_officer,
+        str(enterprise.pk),
+    )
     assert (row.before["name"], row.after["name"]) == ("广州市天河电器有限公司", "新名称")
 
 
-def test_it_writes_no_audit_row_for_an_admin_save_that_changes_nothing(client, inspector, enterprise):
-    client.force_login(staff(inspector))
+def test_it_writes_no_audit_row_for_an_admin_save_that_changes_nothing(client, enforcement_officer, enterprise):
+    client.force_login(staff(enforcement_officer))
     client.post(f"/admin/supervision/enterprise/{enterprise.pk}/change/", _enterprise_form(enterprise))
     assert not AuditEvent.objects.exists()
 
@@ -353,7 +361,47 @@ def test_it_opens_the_audit_trail_from_the_history_button(client, administrator,
     services.enterprise_update(actor=administrator, enterprise=enterprise, phone="2")
     services.enterprise_update(actor=administrator, enterprise=shenzhen_enterprise, phone="3")
     client.force_login(administrator)
-    response = client.get(f"/admin/supervision/enterprise/{enterprise.pk}/history/", follow=True)
+    response = client.get(f"/admin/supervision/enterprise/{enterprise.pk}/history/")
     assert response.status_code == 200
-    shown = response.context["cl"].result_list
+    shown = [row["event"] for row in response.context["audit_rows"]]
     assert [(e.target_id, e.after["phone"]) for e in shown] == [(str(enterprise.pk), "2"), (str(enterprise.pk), "1")]
+    assert [row["changes"] for row in response.context["audit_rows"]] == [
+        [("联系电话", "1", "2")],
+        [("联系电话", "", "1")],
+    ]
+    # the full trail, filtered to this record, is one link away
+    trail = client.get(response.context["trail_url"])
+    assert [e.after["phone"] for e in trail.context["cl"].result_list] == ["2", "1"]
+
+
+def test_it_shows_a_licence_history_with_its_events_and_the_status_for_today(
+    client, enforcement_officer, administrator, enterprise, kettle_category, kettle
+):
+    licence = services.licence_issue(
+        actor=enforcement_officer,
+        kind="ccc",
+        number="2020010701000001",
+        holder=enterprise,
+        categories=[kettle_category],
+        products=[kettle],
+        valid_from=D(2020, 1, 1),
+        valid_to=D(2024, 12, 31),
+    )
+    services.licence_record_event(
+        actor=enforcement_officer, licence=licence, kind="suspended", on=D(2023, 3, 1), reason="抽查不合格"
+    )
+    for user, sees_trail in ((staff(enforcement_officer), False), (administrator, True)):
+        client.force_login(user)
+        response = client.get(f"/admin/supervision/licence/{licence.pk}/history/")
+        assert response.status_code == 200
+        # expired while suspended: expired (the status derived for today)
+        assert response.context["status"] == "已过期"
+        assert [(e.kind, e.on) for e in response.context["status_events"]] == [
+            ("issued", D(2020, 1, 1)),
+            ("suspended", D(2023, 3, 1)),
+        ]
+        page = response.content.decode()
+        assert "抽查不合格" in page and "已过期" in page
+        assert (response.context["audit_rows"] is not None) is sees_trail
+        change = client.get(f"/admin/supervision/licence/{licence.pk}/change/").content.decode()
+        assert "已过期" in change and "暂停" in change  # the status today, and the history inline

@@ -285,7 +285,61 @@ def test_it_serves_the_notice_in_chinese_when_approved_from_an_english_page(
     services.report_submit(actor=inspector, report=report)
     client.force_login(reviewer)
     url = reverse("supervision:report-review", args=[sample.code])
-    response = client.post(url, {"action": "approve"}, headers={"accept-language": "en"})
+    response = client.post(url, {"action": "approve", "confirm": "1"}, headers={"accept-language": "en"})
     assert response.status_code == 302
     body = Notice.objects.get(sample=sample).body
     assert "检验结论为：不合格" in body and "Tested by" not in body
+
+
+def test_it_reaches_the_admins_selection_widgets_in_english(client, administrator, inspector):
+    from tests.conftest import make_user
+
+    # the permission names Django stored in Chinese at migration time are shown in the reader's language
+    # (the groups and permissions widgets are a superuser's: regional administrators work with roles)
+    client.force_login(make_user("root", None, is_superuser=True, is_staff=True))
+    html = english(client, reverse("admin:auth_group_add"))
+    assert "Can add Audit record" in html and "Can view Enterprise" in html
+    assert untranslated(html) == []
+    html = english(client, reverse("admin:portal_user_change", args=[inspector.pk]))
+    assert "Can change Licence / certificate" in html
+    assert "可新增" not in html and "Can add 审计记录" not in html
+    client.force_login(administrator)
+    # and the institution's status column of the list
+    from supervision.models import Institution, Region
+
+    Institution.objects.create(
+        name="某检验所",
+        accreditation_no="CMA-EN-1",
+        region=Region.objects.get(code="440100"),
+        valid_from=dt.date(2024, 1, 1),
+        valid_to=dt.date(2030, 1, 1),
+    )
+    assert ">Valid<" in english(client, reverse("admin:supervision_institution_changelist"))
+
+
+def test_it_shows_an_announcements_fixed_sentences_in_english_and_says_the_chinese_text_is_official(
+    client, official, make_announcement
+):
+    announcement = make_announcement(
+        year=2026,
+        quarter=2,
+        region="440100",
+        title="广州市2026年第2季度产品质量监督抽查结果公告",
+        body="依据国发〔1999〕24号第十四条、第二十一条，现将截至2026-06-30抽样、结论已生效的监督抽查结果予以公告。",
+    )
+    html = english(client, reverse("public-announcement", args=[announcement.number]))
+    assert "广州市 Q2 2026 product quality supervision spot-check announcement" in html
+    assert "as published" in html and 'lang="zh-Hans"' in html
+    assert untranslated(html) == []
+    listing = english(client, reverse("public-announcements"))
+    assert "Q2 2026 product quality supervision spot-check announcement" in listing
+    assert untranslated(listing) == []
+    chinese = client.get(reverse("public-announcement", args=[announcement.number])).content.decode()
+    assert "<h1>广州市2026年第2季度产品质量监督抽查结果公告</h1>" in chinese and "issued-in-chinese" not in chinese
+
+
+def test_it_shows_no_internal_rule_codes_in_any_message():
+    # R1–R14 are the project's labels for its rules (docs/rules.md); a user reads clauses, never them
+    catalog = trans_real.translation("en")._catalog
+    coded = [k for k in catalog.keys() if isinstance(k, str) and re.search(r"[（(]R\d{1,2}[）)]", k)]  # noqa: SIM118 - a TranslationCatalog iterates by index
+    assert coded == []

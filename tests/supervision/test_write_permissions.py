@@ -145,6 +145,8 @@ READ_PAGES = {
     "import-template",
     "import-batch",
     "import-progress",
+    "verdict-suggestion",
+    "report-pdf",
 }
 
 

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from supervision.models import Objection, ObjectionStatus, Reinspection, ReportStatus, Sample, Task
+from supervision.models import ItemResult, Objection, ObjectionStatus, Reinspection, ReportStatus, Sample, Task
+from supervision.spotchecks.requirements import suggest_verdict
 from supervision.spotchecks.selectors import awaiting_objection_deadline, final_samples
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -38,3 +39,16 @@ def test_it_seeds_spot_checks_in_every_state_with_the_last_quarter_final():
     compulsory = Task.objects.get(origin_sample=refused)
     assert compulsory.compulsory and compulsory.cost_payer_id == refused.task.enterprise_id and compulsory.cost > 0
     assert final_samples(as_of=today).filter(pk__in=current, refused=False).exists()
+    # no item shows a measured value that its numeric requirement contradicts
+    numeric, contradicted = 0, []
+    for requirement, measured, unit, verdict in ItemResult.objects.values_list(
+        "requirement", "measured", "unit", "verdict"
+    ):
+        suggestion = suggest_verdict(requirement, measured, unit)
+        if suggestion is None:
+            continue
+        numeric += 1
+        if suggestion.verdict != verdict:
+            contradicted.append((requirement, measured, unit, verdict))
+    assert numeric > 100  # the catalogue's numeric requirements are checked, not skipped
+    assert contradicted == []

@@ -41,3 +41,16 @@ def test_it_shows_the_same_menu_on_the_publication_page_with_the_current_page_ma
 def test_it_shows_no_staff_menu_on_public_pages(client, official):
     client.force_login(official)
     assert 'class="staff-nav"' not in client.get(reverse("public-home")).content.decode()
+
+
+def test_it_leads_back_from_the_admin_to_the_dashboard_and_publication(client, administrator, inspector):
+    client.force_login(administrator)
+    html = client.get(reverse("admin:index")).content.decode()
+    tools = re.search(r'<div id="user-tools">(.*?)</div>', html, re.S).group(1)
+    assert f'href="{reverse("staff-home")}"' in tools and f'href="{reverse("publication:home")}"' in tools
+    inspector.is_staff = True
+    inspector.save()
+    client.force_login(inspector)
+    tools = re.search(r'<div id="user-tools">(.*?)</div>', client.get(reverse("admin:index")).content.decode(), re.S)
+    assert f'href="{reverse("staff-home")}"' in tools.group(1)
+    assert reverse("publication:home") not in tools.group(1)  # what the role may do, no more

@@ -169,8 +169,12 @@ def test_it_enqueues_the_publication_task_only_on_commit(mk, client, official, d
     mk()
     client.force_login(official)
     with mock.patch("supervision.publication.tasks.publish_quarter_task.apply_async") as apply_async:
+        # first the preview: nothing is queued until the official confirms
+        response = client.post(reverse("publication:publish"), {"year": 2026, "quarter": 2})
+        assert response.status_code == 200 and response.context["preview"].total == 1
+        apply_async.assert_not_called()
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            response = client.post(reverse("publication:publish"), {"year": 2026, "quarter": 2})
+            response = client.post(reverse("publication:publish"), {"year": 2026, "quarter": 2, "confirm": "1"})
         assert response.status_code == 302
         apply_async.assert_not_called()
         for callback in callbacks:
@@ -195,6 +199,9 @@ def test_it_refuses_an_empty_quarter_on_the_page_and_enqueues_nothing(client, of
     client.force_login(official)
     with mock.patch("supervision.publication.tasks.publish_quarter_task.apply_async") as apply_async:
         response = client.post(reverse("publication:publish"), {"year": 2026, "quarter": 2})
+        assert response.status_code == 400
+        assert "preview" not in response.context  # no preview of nothing: refused before it
+        response = client.post(reverse("publication:publish"), {"year": 2026, "quarter": 2, "confirm": "1"})
     assert response.status_code == 400
     assert "广州市截至2026-06-30没有结论已生效、尚未公告的结果，不发布空公告。" in response.content.decode()
     apply_async.assert_not_called()
@@ -268,3 +275,66 @@ def test_it_merges_the_search_index_pending_list_after_the_commit(mk, official, 
         schedule_search_index_merge()  # the queue is down: merged here instead
     assert merge.call_count == 1
     assert merge_search_index() == 0  # nothing left pending
+
+
+def test_it_previews_a_quarter_by_city_and_category_with_what_waits(mk, official, toy_category, lab, enterprise):
+    from supervision.publication.selectors import quarter_preview
+    from tests.supervision.pub_factory import make_sample
+
+    mk()  # 天河 (广州), final failure
+    mk(verdict="pass")  # 天河, final pass
+    mk(region_code="440104", verdict="pass")  # 越秀 (广州)
+    lab.categories.add(toy_category)
+    make_sample(
+        actor=official,
+        enterprise=enterprise,
+        category=toy_category,
+        institution=lab,
+        sampled_on=Q2,
+        notified_on=LONG_AGO,
+    )
+    mk(notified_on=dt.date.today() - dt.timedelta(days=3))  # inside the objection window: waits
+    object_to(mk(), official, LONG_AGO + dt.timedelta(days=2))  # an open objection: waits
+    mk(notified_on=None)  # approved, not yet notified: waits
+    mk(sampled_on=dt.date(2026, 7, 10))  # sampled after the quarter: not this announcement at all
+    region = Region.objects.get(code="440100")
+    preview = quarter_preview(region=region, year=2026, quarter=2, last_day=dt.date(2026, 6, 30), as_of=dt.date.today())
+    assert (preview.total, preview.failing) == (4, 2)
+    assert preview.by_city == [("440100", "广州市", 4)]  # 天河 and 越秀 roll up to their city
+    assert preview.by_category == [("0101", "电水壶", 3), ("0205", "塑料收纳盒", 1)]
+    assert (preview.in_window, preview.with_open_objection, preview.not_yet_notified) == (1, 1, 1)
+    # the preview is what publication then does
+    announcement = publish_quarter(actor_or_label=official, year=2026, quarter=2)
+    assert announcement.row_count == preview.total
+
+
+def test_it_shows_the_preview_and_publishes_only_when_confirmed(mk, client, official):
+    mk()
+    mk(notified_on=dt.date.today() - dt.timedelta(days=3))
+    client.force_login(official)
+    with mock.patch("supervision.publication.tasks.publish_quarter_task.apply_async") as apply_async:
+        response = client.post(reverse("publication:publish"), {"year": 2026, "quarter": 2})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert 'id="publication-preview"' in html and "将公告 1 条结果（其中不合格 1 条）" in html
+        assert "本季度还有 1 条结果仍在异议期内" in html and "广州市" in html and "电水壶" in html
+        assert "确认发布（1 条结果）" in html
+        apply_async.assert_not_called()
+    assert not Announcement.objects.exists()
+
+
+def test_it_says_a_result_of_another_region_belongs_to_it_without_showing_it(client, official, make_result):
+    from portal.models import Role
+    from tests.conftest import make_user
+
+    result = make_result(verdict="fail", region="440305", enterprise_name="深圳市某某电器有限公司")
+    client.force_login(official)
+    response = client.get(reverse("publication:correct-lookup"), {"result": str(result.pk)}, follow=True)
+    html = response.content.decode()
+    assert f"编号为 {result.pk} 的公告结果属于其他行政区划" in html
+    assert "深圳市某某电器有限公司" not in html and "南山区" not in html
+    missing = client.get(reverse("publication:correct-lookup"), {"result": "999999"}, follow=True)
+    assert "未找到编号为 999999 的公告结果" in missing.content.decode()
+    client.force_login(make_user("sz_official", "440300", Role.OFFICIAL))
+    found = client.get(reverse("publication:correct-lookup"), {"result": str(result.pk)})
+    assert found["Location"] == reverse("publication:correct", args=[result.pk])

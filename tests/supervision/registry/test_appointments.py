@@ -36,10 +36,10 @@ def appoint(actor, who, enterprise, start, end=None, role="legal_rep"):
     return services.appointment_create(actor=actor, person=who, enterprise=enterprise, role=role, start=start, end=end)
 
 
-def test_it_refuses_an_overlapping_legal_representative_naming_the_holder(inspector, enterprise, zhang, li):
-    appoint(inspector, zhang, enterprise, D(2020, 1, 1), D(2024, 12, 31))
+def test_it_refuses_an_overlapping_legal_representative_naming_the_holder(enforcement_officer, enterprise, zhang, li):
+    appoint(enforcement_officer, zhang, enterprise, D(2020, 1, 1), D(2024, 12, 31))
     with pytest.raises(ValidationError) as exc:
-        appoint(inspector, li, enterprise, D(2024, 12, 31))  # one shared day is an overlap
+        appoint(enforcement_officer, li, enterprise, D(2024, 12, 31))  # one shared day is an overlap
     assert exc.value.message_dict["start"] == [
         "该企业在此期间已有法定代表人：张三（2020-01-01 起），任职期间不能重叠。"
     ]
@@ -47,57 +47,59 @@ def test_it_refuses_an_overlapping_legal_representative_naming_the_holder(inspec
     assert AuditEvent.objects.filter(action=AuditAction.APPOINTMENT_CREATED).count() == 1
 
 
-def test_it_allows_the_next_term_to_start_the_day_after_the_last_ended(inspector, enterprise, zhang, li):
-    appoint(inspector, zhang, enterprise, D(2020, 1, 1), D(2024, 12, 31))
-    appoint(inspector, li, enterprise, D(2025, 1, 1))
+def test_it_allows_the_next_term_to_start_the_day_after_the_last_ended(enforcement_officer, enterprise, zhang, li):
+    appoint(enforcement_officer, zhang, enterprise, D(2020, 1, 1), D(2024, 12, 31))
+    appoint(enforcement_officer, li, enterprise, D(2025, 1, 1))
     assert Appointment.objects.filter(enterprise=enterprise).count() == 2
 
 
-def test_it_refuses_a_new_term_before_an_open_ended_one_would_end(inspector, enterprise, zhang, li):
-    appoint(inspector, zhang, enterprise, D(2020, 1, 1))
+def test_it_refuses_a_new_term_before_an_open_ended_one_would_end(enforcement_officer, enterprise, zhang, li):
+    appoint(enforcement_officer, zhang, enterprise, D(2020, 1, 1))
     with pytest.raises(ValidationError):
-        appoint(inspector, li, enterprise, D(2030, 1, 1))
+        appoint(enforcement_officer, li, enterprise, D(2030, 1, 1))
     with pytest.raises(ValidationError):  # an earlier term running into the open one
-        appoint(inspector, li, enterprise, D(2019, 1, 1), D(2020, 1, 1))
-    appoint(inspector, li, enterprise, D(2019, 1, 1), D(2019, 12, 31))
+        appoint(enforcement_officer, li, enterprise, D(2019, 1, 1), D(2020, 1, 1))
+    appoint(enforcement_officer, li, enterprise, D(2019, 1, 1), D(2019, 12, 31))
 
 
-def test_it_allows_several_managers_but_not_the_same_manager_twice(inspector, enterprise, zhang, li):
-    appoint(inspector, zhang, enterprise, D(2020, 1, 1), role="manager")
-    appoint(inspector, li, enterprise, D(2021, 1, 1), role="manager")
+def test_it_allows_several_managers_but_not_the_same_manager_twice(enforcement_officer, enterprise, zhang, li):
+    appoint(enforcement_officer, zhang, enterprise, D(2020, 1, 1), role="manager")
+    appoint(enforcement_officer, li, enterprise, D(2021, 1, 1), role="manager")
     with pytest.raises(ValidationError):
-        appoint(inspector, zhang, enterprise, D(2022, 1, 1), role="manager")
+        appoint(enforcement_officer, zhang, enterprise, D(2022, 1, 1), role="manager")
 
 
-def test_it_treats_legal_representative_and_principal_as_separate_posts(inspector, enterprise, zhang, li):
-    appoint(inspector, zhang, enterprise, D(2020, 1, 1))
-    appoint(inspector, li, enterprise, D(2020, 1, 1), role="principal")
+def test_it_treats_legal_representative_and_principal_as_separate_posts(enforcement_officer, enterprise, zhang, li):
+    appoint(enforcement_officer, zhang, enterprise, D(2020, 1, 1))
+    appoint(enforcement_officer, li, enterprise, D(2020, 1, 1), role="principal")
     with pytest.raises(ValidationError):
-        appoint(inspector, zhang, enterprise, D(2021, 1, 1), role="principal")
+        appoint(enforcement_officer, zhang, enterprise, D(2021, 1, 1), role="principal")
 
 
-def test_it_refuses_an_end_before_the_start(inspector, enterprise, zhang):
+def test_it_refuses_an_end_before_the_start(enforcement_officer, enterprise, zhang):
     with pytest.raises(ValidationError) as exc:
-        appoint(inspector, zhang, enterprise, D(2020, 1, 2), D(2020, 1, 1))
+        appoint(enforcement_officer, zhang, enterprise, D(2020, 1, 2), D(2020, 1, 1))
     assert exc.value.message_dict["end"] == ["离任日期不能早于任职日期。"]
 
 
-def test_it_ends_a_term_and_then_allows_a_successor(inspector, enterprise, zhang, li):
-    first = appoint(inspector, zhang, enterprise, D(2020, 1, 1))
-    services.appointment_end(actor=inspector, appointment=first, end=D(2025, 6, 30), removed=True, reason="依法免职")
+def test_it_ends_a_term_and_then_allows_a_successor(enforcement_officer, enterprise, zhang, li):
+    first = appoint(enforcement_officer, zhang, enterprise, D(2020, 1, 1))
+    services.appointment_end(
+        actor=enforcement_officer, appointment=first, end=D(2025, 6, 30), removed=True, reason="依法免职"
+    )
     first.refresh_from_db()
     assert (first.end, first.removed) == (D(2025, 6, 30), True)
     row = AuditEvent.objects.get(action=AuditAction.APPOINTMENT_ENDED)
     assert (row.before["end"], row.after["end"], row.clause) == (None, "2025-06-30", "第十五条")
-    appoint(inspector, li, enterprise, D(2025, 7, 1))
+    appoint(enforcement_officer, li, enterprise, D(2025, 7, 1))
     with pytest.raises(ValidationError) as exc:
-        services.appointment_end(actor=inspector, appointment=first, end=D(2025, 7, 30))
+        services.appointment_end(actor=enforcement_officer, appointment=first, end=D(2025, 7, 30))
     assert "不能再次终止" in exc.value.message_dict["end"][0]
 
 
-def test_it_ends_a_term_through_the_api(client, inspector, enterprise, zhang):
-    first = appoint(inspector, zhang, enterprise, D(2020, 1, 1))
-    client.force_login(inspector)
+def test_it_ends_a_term_through_the_api(client, enforcement_officer, enterprise, zhang):
+    first = appoint(enforcement_officer, zhang, enterprise, D(2020, 1, 1))
+    client.force_login(enforcement_officer)
     response = client.post(f"/api/appointments/{first.pk}/end/", {"end": "2019-12-31"}, content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"end": ["离任日期不能早于任职日期。"]}
@@ -106,10 +108,10 @@ def test_it_ends_a_term_through_the_api(client, inspector, enterprise, zhang):
     assert response.json()["end"] == "2025-06-30"
 
 
-def test_it_appoints_through_the_admin_and_refuses_overlaps_there(client, inspector, enterprise, zhang, li):
-    inspector.is_staff = True
-    inspector.save()
-    client.force_login(inspector)
+def test_it_appoints_through_the_admin_and_refuses_overlaps_there(client, enforcement_officer, enterprise, zhang, li):
+    enforcement_officer.is_staff = True
+    enforcement_officer.save()
+    client.force_login(enforcement_officer)
     form = {"person": zhang.pk, "enterprise": enterprise.pk, "role": "legal_rep", "start": "2020-01-01"}
     assert client.post("/admin/supervision/appointment/add/", form).status_code == 302
     response = client.post("/admin/supervision/appointment/add/", {**form, "person": li.pk, "start": "2022-01-01"})
@@ -120,7 +122,7 @@ def test_it_appoints_through_the_admin_and_refuses_overlaps_there(client, inspec
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_serialises_two_concurrent_appointments_to_one_post(inspector, enterprise, zhang, li):
+def test_it_serialises_two_concurrent_appointments_to_one_post(enforcement_officer, enterprise, zhang, li):
     """Without the row lock both clerks would pass the overlap check and the enterprise would have two legal reps."""
     import threading
     import time
@@ -133,7 +135,7 @@ def test_it_serialises_two_concurrent_appointments_to_one_post(inspector, enterp
     def first_clerk() -> None:
         try:
             with transaction.atomic():
-                appoint(inspector, zhang, enterprise, D(2020, 1, 1))
+                appoint(enforcement_officer, zhang, enterprise, D(2020, 1, 1))
                 first_in.set()
                 release.wait(10)
         finally:
@@ -142,7 +144,7 @@ def test_it_serialises_two_concurrent_appointments_to_one_post(inspector, enterp
     def second_clerk() -> None:
         first_in.wait(10)
         try:
-            appoint(inspector, li, enterprise, D(2021, 1, 1))
+            appoint(enforcement_officer, li, enterprise, D(2021, 1, 1))
             outcome["second"] = "saved"
         except ValidationError:
             outcome["second"] = "refused"
@@ -162,11 +164,13 @@ def test_it_serialises_two_concurrent_appointments_to_one_post(inspector, enterp
     assert Appointment.objects.filter(enterprise=enterprise).count() == 1
 
 
-def test_it_ends_a_post_in_the_admin_only_through_the_service_and_then_keeps_it(client, inspector, enterprise, zhang):
-    first = appoint(inspector, zhang, enterprise, D(2020, 1, 1))
-    inspector.is_staff = True
-    inspector.save()
-    client.force_login(inspector)
+def test_it_ends_a_post_in_the_admin_only_through_the_service_and_then_keeps_it(
+    client, enforcement_officer, enterprise, zhang
+):
+    first = appoint(enforcement_officer, zhang, enterprise, D(2020, 1, 1))
+    enforcement_officer.is_staff = True
+    enforcement_officer.save()
+    client.force_login(enforcement_officer)
     url = f"/admin/supervision/appointment/{first.pk}/change/"
     # a removal without its last day is refused beside the field
     response = client.post(url, {"end": "", "removed": "on"})

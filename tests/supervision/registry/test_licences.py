@@ -90,6 +90,22 @@ def test_it_allows_suspending_on_the_last_valid_day(licence, enforcement_officer
     assert licence.status_on(D(2028, 12, 31)) == "suspended"
 
 
+def test_it_shows_a_licence_that_expired_while_suspended_as_expired(licence, enforcement_officer):
+    # suspended in 2027 and never reinstated; the validity ended on 2028-12-31: expiry takes precedence
+    record(enforcement_officer, licence, "suspended", D(2027, 6, 1))
+    assert licence.status_on(D(2028, 12, 31)) == "suspended"
+    assert licence.status_on(D(2029, 1, 1)) == "expired"
+    prefetched = type(licence).objects.prefetch_related("events").get(pk=licence.pk)
+    assert prefetched.status_on(D(2029, 1, 1)) == "expired"  # the list's path agrees
+    # an expired licence is not reinstated: a reinstatement could not make it valid again
+    with pytest.raises(ValidationError) as exc:
+        record(enforcement_officer, licence, "reinstated", D(2029, 2, 1))
+    assert "已过期" in exc.value.message_dict["kind"][0]
+    # a revocation stays the final word, past the validity too
+    record(enforcement_officer, licence, "revoked", D(2028, 1, 1))
+    assert licence.status_on(D(2029, 1, 1)) == "revoked"
+
+
 def test_it_requires_a_reason_to_suspend_or_revoke(licence, enforcement_officer):
     with pytest.raises(ValidationError) as exc:
         record(enforcement_officer, licence, "suspended", D(2025, 1, 1), reason="  ")

@@ -32,7 +32,8 @@ VALID_ID = resident_id("44010619850312123")
 
 @pytest.fixture
 def clerk(db):
-    return make_user("gz_clerk", "440100", Role.INSPECTOR, is_staff=True)
+    # keeps the registry's enterprises and persons (portal.permissions.REGISTRY_EDITORS)
+    return make_user("gz_clerk", "440100", Role.ENFORCEMENT, is_staff=True)
 
 
 # ---------------------------------------------------------------- the model (full_clean)

@@ -517,3 +517,66 @@ def test_it_lists_planning_categories_with_focus_first_and_counts(reviewer, samp
 def test_it_lists_pending_tasks_for_their_samplers(inspector, tianhe_inspector, task):
     assert list(tasks_for(inspector)) == [task]
     assert list(tasks_for(tianhe_inspector)) == []  # not one of its samplers
+
+
+def test_it_orders_the_timeline_by_when_each_thing_happened_ties_by_recording_order(
+    inspector, reviewer, task, team, second_lab
+):
+    # Everything on one day, as a fast case goes: sampled, tested, approved, objected to and
+    # re-inspected today. The seal check is written by the re-inspection (a day, no time): it was
+    # stamped a minute before "now" and used to appear before the approval it follows.
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    sample = record_sample(inspector, task, team, today)
+    services.custody_record(
+        actor=inspector,
+        sample=sample,
+        action=CustodyAction.RECEIVED,
+        holder="广东产品质量监督检验研究院",
+        at=timezone.now(),
+    )
+    approve(inspector, reviewer, sample, ITEMS_ONE_FAIL, notified_on=today)
+    objection = services.objection_file(actor=reviewer, sample=sample, reason="异议", filed_on=today)
+    services.reinspection_record(
+        actor=reviewer,
+        objection=objection,
+        institution=second_lab,
+        decided_on=today,
+        verdict="fail",
+        failed_items="泄漏电流和电气强度",
+        seal_photo=png_file(),
+    )
+    labels = [e.label for e in sample_timeline(sample)]
+    assert labels == [
+        "下达抽查任务",
+        "填写抽样单",
+        "抽取封样",
+        "实验室接收",
+        "修改",
+        "提交检验报告",
+        "审核通过",
+        "结果通知送达",
+        "提出异议",
+        "复检前查验封样",
+        "记录复检结果",
+    ]
+    entries = {e.label: e for e in sample_timeline(sample)}
+    # the sampling record and the re-inspection give a day, never a time: none is shown
+    assert (entries["抽取封样"].time_known, entries["抽取封样"].on) == (False, today)
+    assert entries["复检前查验封样"].time_known is False
+    assert entries["实验室接收"].time_known is True
+    # the audit row of the notice is folded into the notice (who sent it, under which clause)
+    assert entries["结果通知送达"].actor == str(reviewer) and entries["结果通知送达"].clause
+
+
+def test_it_places_a_back_dated_day_only_entry_by_its_day(inspector, reviewer, approved):
+    # `approved` was sampled on 2026-09-10 and its notice served on NOTIFIED, both recorded today:
+    # each sits on its own day, and shows the day only
+    entries = sample_timeline(approved)
+    assert [e.on for e in entries] == sorted(e.on for e in entries)
+    drawn = next(e for e in entries if e.kind == "custody")
+    notice = next(e for e in entries if e.kind == "notice")
+    assert (drawn.on, drawn.time_known) == (dt.date(2026, 9, 10), False)
+    assert (notice.on, notice.time_known) == (NOTIFIED, False)
+    assert entries.index(drawn) < entries.index(notice)

@@ -96,7 +96,9 @@ def test_it_shows_an_inspector_every_page_of_the_day(client, inspector, task, sa
         response = client.get(url)
         assert response.status_code == 200, url
     assert sample.code in client.get(reverse("supervision:to-enter")).content.decode()
-    assert task.enterprise.name in client.get(reverse("supervision:my-tasks")).content.decode()
+    # "My tasks" opens on what is still to sample; the switch shows the sampled one too
+    assert task.enterprise.name not in client.get(reverse("supervision:my-tasks")).content.decode()
+    assert task.enterprise.name in client.get(reverse("supervision:my-tasks") + "?show=all").content.decode()
     assert task.plan.title in client.get(reverse("supervision:plan-list")).content.decode()
     detail = client.get(reverse("supervision:sample-detail", args=[sample.code])).content.decode()
     assert "<svg" in detail and sample.code in detail
@@ -189,7 +191,14 @@ def test_it_saves_submits_and_lets_another_reviewer_approve(client, inspector, r
     assert sample.report.status == ReportStatus.SUBMITTED
     client.force_login(reviewer)
     assert sample.code in client.get(reverse("supervision:review-list")).content.decode()
-    response = client.post(reverse("supervision:report-review", args=[sample.code]), {"action": "approve"})
+    url = reverse("supervision:report-review", args=[sample.code])
+    # approval serves a notice on the enterprise: the first press shows it and asks
+    response = client.post(url, {"action": "approve"})
+    assert response.status_code == 200 and response.context["confirming"]
+    assert "确认通过并发出通知" in response.content.decode() and "检验结论为：不合格" in response.content.decode()
+    sample.report.refresh_from_db()
+    assert sample.report.status == ReportStatus.SUBMITTED and not sample.notices.exists()
+    response = client.post(url, {"action": "approve", "confirm": "1"})
     assert response.status_code == 302
     html = client.get(reverse("supervision:sample-detail", args=[sample.code])).content.decode()
     deadline = (today + dt.timedelta(days=15)).strftime("%Y-%m-%d")
